@@ -1,0 +1,214 @@
+// Test helpers shared by the workspace's test suites (private package, never published).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** A free TCP port on 127.0.0.1 (for tools that cannot listen on port 0 themselves). */
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, { timeoutMs = 5000, intervalMs = 10 } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`waitFor: timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export interface PrismServer {
+  url: string;
+  spec: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `prism mock <spec>` on a free loopback port and resolves once it listens.
+ * The process runs in its own process group and `stop()` ends the whole group.
+ */
+export async function startPrism(spec: string, { timeoutMs = 90_000 } = {}): Promise<PrismServer> {
+  const specPath = resolve(repoRoot, spec);
+  const prismBin = join(repoRoot, 'node_modules/@stoplight/prism-cli/dist/index.js');
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [prismBin, 'mock', specPath, '-h', '127.0.0.1', '-p', String(port), '--errors'], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
+    let output = '';
+    try {
+      await new Promise<void>((res, rej) => {
+        const timer = setTimeout(() => rej(new Error(`Prism did not start on ${spec} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (/listening on/i.test(output)) {
+            clearTimeout(timer);
+            res();
+          }
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          rej(new Error(`Prism exited (code ${code}) before listening on ${spec}:\n${output}`));
+        });
+      });
+    } catch (err) {
+      killGroup(child);
+      // A port taken between freePort() and Prism's listen is the only reason to try again.
+      if (attempt < 3 && /EADDRINUSE/.test(output)) continue;
+      throw err;
+    }
+    child.stdout!.resume();
+    child.stderr!.resume();
+    return {
+      url: `http://127.0.0.1:${port}`,
+      spec,
+      stop: () => stopChild(child),
+    };
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * vitest globalSetup factory: starts Prism on each named spec and provides its URL
+ * to the tests under the given key (`inject(key)` in a test).
+ */
+export function prismGlobalSetup(specs: Record<string, string>) {
+  return async function setup(project: { provide: (key: never, value: never) => void }) {
+    const servers = await Promise.all(Object.entries(specs).map(async ([key, spec]) => [key, await startPrism(spec)] as const));
+    for (const [key, server] of servers) project.provide(key as never, server.url as never);
+    return async () => {
+      await Promise.all(servers.map(([, s]) => s.stop()));
+    };
+  };
+}
+
+/** Thrown by `prismFetch` when Prism says the request does not match the spec. */
+export class PrismRequestViolation extends Error {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly problem: unknown,
+  ) {
+    super(`Prism rejected ${method} ${url}: the request does not match the spec: ${JSON.stringify(problem)}`);
+    this.name = 'PrismRequestViolation';
+  }
+}
+
+/** Record of one exchange seen by `prismFetch`. */
+export interface PrismExchange {
+  method: string;
+  url: string;
+  status: number;
+  prefer: string | null;
+}
+
+/**
+ * A fetch for contract tests: passes requests to `fetch` and throws
+ * PrismRequestViolation when Prism answers with its own request-validation problem
+ * (a 422 `application/problem+json` whose type is a Prism error), so a client
+ * request that drifts from the spec fails the test instead of looking like a
+ * declared 422. Every exchange is recorded in `exchanges`.
+ */
+export function prismFetch(base: typeof fetch = globalThis.fetch) {
+  const exchanges: PrismExchange[] = [];
+  const f = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const req = new Request(input, init);
+    const res = await base(req);
+    exchanges.push({ method: req.method, url: req.url, status: res.status, prefer: req.headers.get('prefer') });
+    const ct = res.headers.get('content-type') ?? '';
+    if (res.status === 422 && ct.includes('problem+json')) {
+      const problem = (await res.clone().json()) as { type?: string };
+      if (String(problem.type ?? '').includes('stoplight.io/prism')) throw new PrismRequestViolation(req.method, req.url, problem);
+    }
+    return res;
+  };
+  return Object.assign(f, { exchanges });
+}
+
+/** Unique, recognisable secret values for leak tests. */
+export function canary(label: string): string {
+  return `CANARY_${label}_${randomBytes(6).toString('hex')}`;
+}
+
+/** Every textual rendering of a value that could leak a secret: message, stack, inspect, JSON, String. */
+export function renderings(value: unknown): string[] {
+  const out: string[] = [inspect(value, { depth: 10, showHidden: false }), inspect(value, { depth: 10, showHidden: true })];
+  try {
+    out.push(JSON.stringify(value) ?? '');
+  } catch (err) {
+    out.push(String(err));
+  }
+  try {
+    out.push(String(value));
+  } catch {
+    /* objects without toString */
+  }
+  if (value instanceof Error) {
+    out.push(value.message, value.stack ?? '');
+    if (value.cause !== undefined) out.push(...renderings(value.cause));
+  }
+  return out;
+}
+
+/** Throws when any of the canaries (or their base64 forms) appears in any rendering of any of the values. */
+export function assertNoLeak(values: unknown[], canaries: string[]): void {
+  const needles = canaries.flatMap((c) => [c, Buffer.from(c).toString('base64')]);
+  for (const v of values) {
+    for (const text of renderings(v)) {
+      for (const n of needles) {
+        if (text.includes(n)) throw new Error(`secret leaked: ${n.slice(0, 12)}… found in a rendering of ${typeof v}:\n${text.slice(0, 500)}`);
+      }
+    }
+  }
+}
+
+/** A logger that keeps every line it is given (rendered with inspect), for leak tests. */
+export function memoryLogger() {
+  const lines: string[] = [];
+  const log = (level: string) => (msg: string, fields?: unknown) => {
+    lines.push(`${level} ${msg} ${fields === undefined ? '' : inspect(fields, { depth: 10 })}`);
+  };
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
