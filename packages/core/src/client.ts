@@ -1,0 +1,140 @@
+// The typed REST client: openapi-fetch on the resilient transport, with stricter
+// init types (unknown fields are compile errors) and typed failures.
+import createClient, { type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
+import { ApiError, MalformedResponseError, S2sdkError } from './errors.js';
+import { createTransport, requestHints, type FetchLike, type TransportOptions } from './transport.js';
+
+export type { Middleware };
+
+/** One row of a generated `operations` table (see `src/generated/operations.gen.ts` in each client package). */
+export interface OperationInfo {
+  readonly operationId: string;
+  /** OR-list of AND-lists of security scheme names. */
+  readonly security: readonly (readonly string[])[];
+  readonly idempotent: boolean;
+}
+export type OperationTable = Readonly<Record<string, OperationInfo>>;
+
+export interface AuthContext {
+  request: Request;
+  schemaPath: string;
+  /** The operation's row in the table, when the client was given one. */
+  operation: OperationInfo | undefined;
+}
+
+export interface ApiClientOptions extends TransportOptions {
+  baseUrl: string;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Generated operations table: drives per-operation auth and retry safety (`x-idempotent`). */
+  operations?: OperationTable;
+  /** Adds credentials to a request, e.g. from the operation's security requirements. Runs before user middleware. */
+  auth?: (ctx: AuthContext) => void | Promise<void>;
+  middleware?: Middleware[];
+}
+
+type StrictInit<I> = RequiredKeysOf<I> extends never ? [init?: I] : [init: I];
+
+type StrictMethod<Paths extends Record<string, any>, M extends HttpMethod, Media extends MediaType> = <Path extends PathsWithMethod<Paths, M>>(
+  url: Path,
+  ...init: StrictInit<MaybeOptionalInit<Paths[Path], M>>
+) => Promise<FetchResponse<Paths[Path][M], {}, Media>>;
+
+/**
+ * openapi-fetch's client with init types that reject unknown keys and body fields
+ * (openapi-fetch's own generic init accepts them). Results are openapi-fetch's
+ * `{ data, error, response }`; pass them to `unwrap()` to get the data or a typed error.
+ */
+export interface ApiClient<Paths extends {}, Media extends MediaType = `${string}/${string}`> {
+  GET: StrictMethod<Paths, 'get', Media>;
+  PUT: StrictMethod<Paths, 'put', Media>;
+  POST: StrictMethod<Paths, 'post', Media>;
+  DELETE: StrictMethod<Paths, 'delete', Media>;
+  PATCH: StrictMethod<Paths, 'patch', Media>;
+  HEAD: StrictMethod<Paths, 'head', Media>;
+  OPTIONS: StrictMethod<Paths, 'options', Media>;
+  use(...middleware: Middleware[]): void;
+  eject(...middleware: Middleware[]): void;
+}
+
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
+const JSON_TYPE = /[/+]json(\s*;|$)/i;
+
+export function createApiClient<Paths extends {}>(options: ApiClientOptions): ApiClient<Paths> {
+  const transport: FetchLike = createTransport(options);
+  const raw = createClient<Paths>({ baseUrl: options.baseUrl, fetch: transport as (r: Request) => Promise<Response>, headers: options.headers });
+  const { operations, auth } = options;
+  if (operations || auth) {
+    raw.use({
+      async onRequest({ request, schemaPath }) {
+        const operation = operations?.[`${request.method} ${schemaPath}`];
+        if (operation && operation.idempotent !== undefined) requestHints.set(request, { idempotent: operation.idempotent });
+        if (auth) await auth({ request, schemaPath, operation });
+        return undefined;
+      },
+    });
+  }
+  // A 2xx that is not JSON (an HTML error page from a proxy) is a typed error, not a SyntaxError.
+  raw.use({
+    onResponse({ request, response, options: merged }) {
+      if (!response.ok) {
+        responseRequests.set(response, { method: request.method, url: request.url });
+        return undefined;
+      }
+      if (merged.parseAs !== 'json' || response.status === 204 || response.headers.get('content-length') === '0') return undefined;
+      const ct = response.headers.get('content-type');
+      if (ct && !JSON_TYPE.test(ct)) throw new MalformedResponseError(response.status, ct, 'expected a JSON body');
+      return undefined;
+    },
+  });
+  if (options.middleware?.length) raw.use(...options.middleware);
+
+  const client = { use: raw.use.bind(raw), eject: raw.eject.bind(raw) } as Record<string, unknown>;
+  for (const m of METHODS) {
+    const call = raw[m] as (url: string, init?: unknown) => Promise<unknown>;
+    client[m] = (url: string, init?: unknown) => call(url, init).catch(toTypedError);
+  }
+  return client as unknown as ApiClient<Paths>;
+}
+
+function toTypedError(err: unknown): never {
+  if (err instanceof S2sdkError) throw err;
+  // openapi-fetch parses 2xx bodies with JSON.parse: truncated or invalid JSON lands here.
+  // The SyntaxError's message quotes the body, which may hold secrets: it is not kept, not even as `cause`.
+  if (err instanceof SyntaxError) throw new MalformedResponseError(undefined, undefined, 'the body is not valid JSON (truncated or not JSON)');
+  throw err;
+}
+
+type AnyResult = { data?: unknown; error?: unknown; response: Response };
+/** The data of the success branch of an openapi-fetch result. */
+export type SuccessData<R> = R extends { error?: never; data: infer D } ? D : never;
+/** The error body type of the error branch of an openapi-fetch result. */
+export type ErrorBody<R> = R extends { data?: never; error: infer E } ? E : never;
+
+/**
+ * Returns the data of a successful call, or throws the ApiError subclass for the
+ * status (AuthenticationError for 401, NotFoundError for 404, …) with the body
+ * typed as the spec's error responses.
+ */
+export async function unwrap<R extends AnyResult>(result: Promise<R> | R): Promise<SuccessData<R>> {
+  const r = await result;
+  if (r.response.ok) return r.data as SuccessData<R>;
+  throw apiError<ErrorBody<R>>(r.response, r.error as ErrorBody<R>);
+}
+
+/** The typed ApiError for a non-2xx response whose body was already parsed. */
+export function apiError<B>(response: Response, body: B): ApiError<B> {
+  const req = responseRequests.get(response);
+  return ApiError.from<B>({
+    status: response.status,
+    statusText: response.statusText,
+    body,
+    method: req?.method ?? 'HTTP',
+    url: req?.url ?? response.url,
+    headers: response.headers,
+  });
+}
+
+// Responses do not carry their request: the client records method and URL of error responses for messages.
+const responseRequests = new WeakMap<Response, { method: string; url: string }>();

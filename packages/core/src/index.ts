@@ -1,0 +1,41 @@
+export {
+  S2sdkError,
+  ConfigurationError,
+  ApiError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  TimeoutError,
+  AbortedError,
+  NetworkError,
+  MalformedResponseError,
+  SessionError,
+  isS2sdkError,
+  parseRetryAfter,
+  type ApiErrorInit,
+  type ErrorOptions,
+  type SessionErrorReason,
+  type TimeoutScope,
+} from './errors.js';
+export { Secret, redact, redactHeaders, scrub, isSensitiveKey, basicAuthorization, registerSecretValue, REDACTED, INSPECT } from './redact.js';
+export { safeLogger, type Logger, type LogLevel } from './logger.js';
+export { createTransport, isRetrySafe, requestHints, type FetchLike, type RetryOptions, type TransportOptions, type RequestHints } from './transport.js';
+export {
+  createApiClient,
+  unwrap,
+  apiError,
+  type ApiClient,
+  type ApiClientOptions,
+  type AuthContext,
+  type ErrorBody,
+  type Middleware,
+  type OperationInfo,
+  type OperationTable,
+  type SuccessData,
+} from './client.js';
+export { TokenCache, type CachedToken, type TokenCacheOptions, type TokenFetchContext, type TokenState } from './token-cache.js';

@@ -1,0 +1,152 @@
+// @s2sdk/core/node — a fetch-compatible function on node:http/https with keep-alive
+// agents. On Node 20 loopback it is several times faster than the global fetch;
+// pass it as `fetch` to any s2sdk client.
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import type { FetchLike } from './transport.js';
+
+export interface NodeFetchOptions {
+  /** Keep connections open between requests. Default true. */
+  keepAlive?: boolean;
+  /** Sockets per origin. Default 64. */
+  maxSockets?: number;
+  /** Redirects followed before failing. Default 5. */
+  maxRedirects?: number;
+  /** Your own agents (TLS options, proxies). */
+  agents?: { http?: http.Agent; https?: https.Agent };
+}
+
+export interface NodeFetch extends FetchLike {
+  /** Closes the keep-alive sockets of the agents this fetch created. */
+  close(): void;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+// Credentials never follow a redirect to another origin.
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-api-secret'];
+
+export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
+  const keepAlive = options.keepAlive ?? true;
+  const maxSockets = options.maxSockets ?? 64;
+  const ownHttp = options.agents?.http ? undefined : new http.Agent({ keepAlive, maxSockets, scheduling: 'lifo' });
+  const ownHttps = options.agents?.https ? undefined : new https.Agent({ keepAlive, maxSockets, scheduling: 'lifo' });
+  const httpAgent = options.agents?.http ?? ownHttp!;
+  const httpsAgent = options.agents?.https ?? ownHttps!;
+  const maxRedirects = options.maxRedirects ?? 5;
+
+  async function nodeFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+    const request = input instanceof Request && !init?.body ? input : new Request(input, init);
+    const signal = init?.signal ?? request.signal;
+    if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+    let method = request.method;
+    let url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    headers['accept-encoding'] ??= 'gzip, deflate, br';
+    let body: Buffer | undefined = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const redirectMode = request.redirect;
+
+    for (let hop = 0; ; hop++) {
+      const res = await send(url, method, headers, body, signal);
+      const status = res.statusCode ?? 0;
+      if (REDIRECTS.has(status) && res.headers.location && redirectMode !== 'manual') {
+        res.resume();
+        if (redirectMode === 'error') throw new TypeError('fetch failed', { cause: new Error(`redirect ${status} refused (redirect: "error")`) });
+        if (hop >= maxRedirects) throw new TypeError('fetch failed', { cause: new Error(`more than ${maxRedirects} redirects`) });
+        const next = new URL(res.headers.location, url);
+        if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
+        if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+          method = 'GET';
+          body = undefined;
+          delete headers['content-type'];
+          delete headers['content-length'];
+        }
+        url = next;
+        continue;
+      }
+      return toResponse(res, status, url, method);
+    }
+  }
+
+  function send(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | null | undefined) {
+    return new Promise<http.IncomingMessage>((resolve, reject) => {
+      const isHttps = url.protocol === 'https:';
+      if (!isHttps && url.protocol !== 'http:') return reject(new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) }));
+      const h = body ? { ...headers, 'content-length': String(body.length) } : headers;
+      const req = (isHttps ? https : http).request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname.replace(/^\[|\]$/g, ''),
+          port: url.port || undefined,
+          path: url.pathname + url.search,
+          method,
+          headers: h,
+          agent: isHttps ? httpsAgent : httpAgent,
+        },
+        (res) => {
+          signal?.removeEventListener('abort', onAbort);
+          // Aborting after the headers arrived still has to stop the body.
+          if (signal) {
+            const abortBody = () => res.destroy(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+            signal.addEventListener('abort', abortBody, { once: true });
+            res.once('close', () => signal.removeEventListener('abort', abortBody));
+          }
+          resolve(res);
+        },
+      );
+      const onAbort = () => {
+        req.destroy();
+        reject(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.once('error', (err) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(new TypeError('fetch failed', { cause: err }));
+      });
+      req.end(body);
+    });
+  }
+
+  async function toResponse(res: http.IncomingMessage, status: number, url: URL, method: string): Promise<Response> {
+    const headers = new Headers();
+    for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+    const nullBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
+    let stream: Readable = res;
+    const encoding = headers.get('content-encoding')?.trim().toLowerCase();
+    if (!nullBody && encoding && encoding !== 'identity') {
+      const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? zlib.createGunzip() : encoding === 'deflate' ? zlib.createInflate() : encoding === 'br' ? zlib.createBrotliDecompress() : undefined;
+      if (decoder) {
+        stream = res.pipe(decoder);
+        res.once('error', (e) => decoder.destroy(e));
+        headers.delete('content-encoding');
+        headers.delete('content-length');
+      }
+    }
+    let payload: Buffer | null = null;
+    if (!nullBody) {
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+      } catch (err) {
+        throw new TypeError('fetch failed', { cause: err });
+      }
+      payload = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    } else {
+      res.resume();
+    }
+    const response = new Response(payload as unknown as BodyInit | null, { status, statusText: res.statusMessage ?? '', headers });
+    Object.defineProperty(response, 'url', { value: url.href });
+    return response;
+  }
+
+  return Object.assign(nodeFetch as FetchLike, {
+    close() {
+      ownHttp?.destroy();
+      ownHttps?.destroy();
+    },
+  });
+}

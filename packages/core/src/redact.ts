@@ -1,0 +1,111 @@
+// Redaction: secrets never appear in messages, logs, util.inspect or JSON.stringify.
+import { ConfigurationError } from './errors.js';
+
+import { INSPECT } from './inspect.js';
+
+export { INSPECT };
+export const REDACTED = '[REDACTED]';
+
+// Values of every Secret created recently, scrubbed from any text the core emits
+// (error messages from servers that echo a credential, log lines). Bounded.
+const MAX_KNOWN = 512;
+const known = new Set<string>();
+
+function remember(value: string) {
+  if (value.length < 4) return;
+  known.delete(value);
+  known.add(value);
+  if (known.size > MAX_KNOWN) known.delete(known.values().next().value as string);
+}
+
+/** Replaces every known secret value (and its base64 form for short values) in `text`. */
+export function scrub(text: string): string {
+  if (known.size === 0 || text.length === 0) return text;
+  let out = text;
+  for (const v of known) if (out.includes(v)) out = out.split(v).join(REDACTED);
+  return out;
+}
+
+/**
+ * A secret string: `reveal()` gives the value; every other rendering
+ * (`String()`, template literals, `JSON.stringify`, `util.inspect`) gives `[REDACTED]`.
+ */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string, label = 'secret') {
+    if (typeof value !== 'string' || value.length === 0) throw new ConfigurationError(`${label} must be a non-empty string`);
+    this.#value = value;
+    remember(value);
+  }
+  static from(value: string | Secret, label?: string): Secret {
+    return value instanceof Secret ? value : new Secret(value, label);
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  equals(other: string | Secret): boolean {
+    return (other instanceof Secret ? other.reveal() : other) === this.#value;
+  }
+  toString(): string {
+    return REDACTED;
+  }
+  toJSON(): string {
+    return REDACTED;
+  }
+  [INSPECT](): string {
+    return `Secret(${REDACTED})`;
+  }
+}
+
+/** Marks a string the core produced from secrets (such as a Basic header value) as secret, so it is scrubbed too. */
+export function registerSecretValue(value: string): void {
+  remember(value);
+}
+
+const SENSITIVE_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-api-secret|x-auth-token|password|passwd|pwd|pass|secret|client_?secret|api_?secret|api_?key|otp|pin|token|credentials?|private_?key|signature)$|(access|refresh|id|session|auth|bearer|verification|user|api)[-_]?token$|(secret|password)$/i;
+
+/** True for header and field names whose values are secrets. */
+export function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEY.test(key);
+}
+
+/** A deep copy of `value` with the values of sensitive keys and all Secret instances replaced, and known secrets scrubbed from strings. */
+export function redact<T>(value: T, depth = 8): T {
+  return redactInner(value, depth, new WeakSet()) as T;
+}
+
+function redactInner(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Secret) return REDACTED;
+  if (seen.has(value)) return '[Circular]';
+  if (depth <= 0) return '[Object]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactInner(v, depth - 1, seen));
+  if (typeof Headers !== 'undefined' && value instanceof Headers) return redactHeaders(value);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = isSensitiveKey(k) && v != null ? REDACTED : redactInner(v, depth - 1, seen);
+  return out;
+}
+
+/** Headers as a plain object with sensitive values replaced. */
+export function redactHeaders(headers: Headers | Record<string, string> | [string, string][] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  const entries = typeof Headers !== 'undefined' && headers instanceof Headers ? headers.entries() : Array.isArray(headers) ? headers : Object.entries(headers);
+  for (const [k, v] of entries) out[k.toLowerCase()] = isSensitiveKey(k) ? REDACTED : scrub(String(v));
+  return out;
+}
+
+/** `Authorization: Basic …` value for user/secret; the encoded value is registered as a secret. */
+export function basicAuthorization(user: string | Secret, password: string | Secret): string {
+  const u = user instanceof Secret ? user.reveal() : user;
+  const p = password instanceof Secret ? password.reveal() : password;
+  const bytes = new TextEncoder().encode(`${u}:${p}`);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  const encoded = btoa(bin);
+  remember(encoded);
+  return `Basic ${encoded}`;
+}

@@ -1,0 +1,179 @@
+// The resilient transport: a fetch-compatible function that adds a per-attempt
+// timeout, an overall deadline, caller AbortSignal support and safe retries.
+import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, TimeoutError } from './errors.js';
+import { safeLogger, type Logger } from './logger.js';
+
+/** What the transport calls: `globalThis.fetch`, `createNodeFetch()` from `@s2sdk/core/node`, undici, a test double… */
+export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /** First backoff step. Default 500 ms; step n is initialDelayMs × 2^n, capped by maxDelayMs, with jitter (50–100 % of the step). */
+  initialDelayMs?: number;
+  /** Cap of one backoff step. Default 8 s. */
+  maxDelayMs?: number;
+  /** A `Retry-After` longer than this is not waited for: the response is returned (and becomes a RateLimitError). Default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Statuses that are retried (for retry-safe requests). Default 408, 409, 429 and every 5xx. */
+  statuses?: readonly number[] | ((status: number) => boolean);
+}
+
+export interface TransportOptions {
+  /** The underlying fetch. Default `globalThis.fetch`. */
+  fetch?: FetchLike | typeof globalThis.fetch;
+  /** Per-attempt timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Overall deadline for one call, retries and backoff included. Default 2 min. */
+  deadlineMs?: number;
+  /** Retry policy, or `false` to never retry. */
+  retry?: RetryOptions | false;
+  logger?: Logger;
+  /** Randomness for jitter (tests). */
+  random?: () => number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+/** Per-request hints set by the API client (e.g. from the spec's `x-idempotent`). */
+export interface RequestHints {
+  idempotent?: boolean;
+}
+/** Hints keyed by the Request object handed to the transport. */
+export const requestHints = new WeakMap<Request, RequestHints>();
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** A request may be re-sent when its method is idempotent, it carries an Idempotency-Key, or the client marked it so. */
+export function isRetrySafe(request: Request): boolean {
+  const hint = requestHints.get(request)?.idempotent;
+  if (hint !== undefined) return hint;
+  return IDEMPOTENT_METHODS.has(request.method) || request.headers.has('idempotency-key');
+}
+
+// Connection errors that prove the request never reached the server: safe to re-send even for a POST.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED_BEFORE_SEND']);
+
+const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+
+function defaultRetryStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Creates the resilient fetch. Typed errors: TimeoutError, AbortedError, NetworkError. HTTP error statuses are returned as responses. */
+export function createTransport(options: TransportOptions = {}): FetchLike {
+  const baseFetch = (options.fetch ?? globalThis.fetch) as FetchLike;
+  if (typeof baseFetch !== 'function') throw new TypeError('createTransport: no fetch implementation available; pass `fetch`');
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
+  const retry = options.retry === false ? undefined : options.retry ?? {};
+  const maxRetries = retry ? (retry.maxRetries ?? DEFAULTS.maxRetries) : 0;
+  const initialDelayMs = retry?.initialDelayMs ?? DEFAULTS.initialDelayMs;
+  const maxDelayMs = retry?.maxDelayMs ?? DEFAULTS.maxDelayMs;
+  const maxRetryAfterMs = retry?.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
+  const statuses = retry?.statuses;
+  const retryStatus = typeof statuses === 'function' ? statuses : statuses ? (s: number) => statuses.includes(s) : defaultRetryStatus;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const log = safeLogger(options.logger);
+
+  return async function transport(input: Request, init?: RequestInit): Promise<Response> {
+    const request = init ? new Request(input, init) : input;
+    const callerSignal = request.signal;
+    if (callerSignal.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
+    const started = now();
+    const deadlineAt = started + deadlineMs;
+    const retrySafe = maxRetries > 0 && isRetrySafe(request);
+    // A body can be read once: keep a pristine copy only when the request may be sent again.
+    const pristine = maxRetries > 0 && request.body !== null ? request.clone() : undefined;
+    const target = `${request.method} ${urlForLog(request.url)}`;
+
+    for (let attempt = 0; ; attempt++) {
+      const remaining = deadlineAt - now();
+      if (remaining <= 0) throw new TimeoutError('deadline', deadlineMs);
+      const attemptTimeout = Math.min(timeoutMs, remaining);
+      const scope = attemptTimeout < timeoutMs ? 'deadline' : 'attempt';
+      const controller = new AbortController();
+      const onCallerAbort = () => controller.abort(callerSignal.reason);
+      callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs));
+      }, attemptTimeout);
+      const attemptRequest = attempt === 0 ? request : pristine ? pristine.clone() : request;
+      let response: Response | undefined;
+      let failure: S2sdkError | undefined;
+      try {
+        response = await baseFetch(attemptRequest, { signal: controller.signal });
+      } catch (err) {
+        if (timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
+        else if (callerSignal.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
+        else if (err instanceof S2sdkError) failure = err;
+        else failure = new NetworkError(`${target} failed: ${describeNetworkError(err)}`, { cause: err });
+      } finally {
+        clearTimeout(timer);
+        callerSignal.removeEventListener('abort', onCallerAbort);
+      }
+
+      const canRetry = attempt < maxRetries;
+      if (response) {
+        if (!(retrySafe && canRetry && retryStatus(response.status))) return response;
+        const retryAfter = parseRetryAfter(response.headers, now());
+        if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
+          log.debug('not retrying: Retry-After beyond the bound', { target, status: response.status, retryAfterMs: retryAfter });
+          return response;
+        }
+        const delay = retryAfter ?? backoff(attempt);
+        if (now() + delay >= deadlineAt) return response;
+        log.debug('retrying after status', { target, status: response.status, attempt: attempt + 1, delayMs: delay });
+        await response.body?.cancel().catch(() => undefined);
+        await sleep(delay, callerSignal);
+        continue;
+      }
+      // No response: a network failure or an attempt timeout.
+      const err = failure!;
+      const notSent = err instanceof NetworkError && err.errno !== undefined && NOT_SENT_CODES.has(err.errno);
+      const mayResend = canRetry && (retrySafe || (maxRetries > 0 && notSent));
+      if (!mayResend) throw err;
+      const delay = backoff(attempt);
+      if (now() + delay >= deadlineAt) throw err;
+      log.debug('retrying after failure', { target, error: err.code, errno: (err as NetworkError).errno, attempt: attempt + 1, delayMs: delay });
+      await sleep(delay, callerSignal);
+    }
+  };
+
+  function backoff(attempt: number): number {
+    const step = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);
+    return Math.round(step * (0.5 + random() / 2));
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError(undefined, { cause: signal.reason }));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError(undefined, { cause: signal.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function urlForLog(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function describeNetworkError(err: unknown): string {
+  const parts: string[] = [];
+  for (let c = err, i = 0; c && i < 4; c = (c as { cause?: unknown }).cause, i++) {
+    if (c instanceof Error) parts.push((c as { code?: string }).code ? `${c.message} (${(c as { code?: string }).code})` : c.message);
+    else if (typeof c === 'string') parts.push(c);
+  }
+  return parts.join(': ') || 'unknown network error';
+}

@@ -1,0 +1,239 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpServer, sendJson, type TestHttpServer } from '@s2sdk/testkit';
+import {
+  AbortedError,
+  createApiClient,
+  createTransport,
+  InternalServerError,
+  MalformedResponseError,
+  NetworkError,
+  RateLimitError,
+  TimeoutError,
+  unwrap,
+} from '@s2sdk/core';
+
+let server: TestHttpServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const fastRetry = { initialDelayMs: 1, maxDelayMs: 5 };
+
+describe('createTransport retries', () => {
+  it('retries an idempotent GET on 503 and returns the eventual success', async () => {
+    let n = 0;
+    server = await startHttpServer((_req, res) => (++n < 3 ? sendJson(res, 503, { message: 'busy' }) : sendJson(res, 200, { ok: true })));
+    const t = createTransport({ retry: fastRetry });
+    const res = await t(new Request(`${server.url}/x`));
+    expect(res.status).toBe(200);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('retries 408, 409, 429 and 5xx but not other 4xx', async () => {
+    for (const [status, expected] of [[408, 2], [409, 2], [429, 2], [500, 2], [502, 2], [400, 1], [401, 1], [404, 1], [422, 1]] as const) {
+      let n = 0;
+      server = await startHttpServer((_req, res) => (++n === 1 ? sendJson(res, status, {}) : sendJson(res, 200, {})));
+      await createTransport({ retry: fastRetry })(new Request(`${server.url}/x`));
+      expect(server.requests.length, `status ${status}`).toBe(expected);
+      await server.close();
+    }
+    server = undefined;
+  });
+
+  it('never re-sends a POST after it got a response', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 503, {}));
+    const res = await createTransport({ retry: fastRetry })(new Request(`${server.url}/token`, { method: 'POST', body: '{"a":1}' }));
+    expect(res.status).toBe(503);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('re-sends a POST that carries an Idempotency-Key, with the same body each time', async () => {
+    let n = 0;
+    server = await startHttpServer((_req, res) => (++n < 2 ? sendJson(res, 500, {}) : sendJson(res, 201, {})));
+    const res = await createTransport({ retry: fastRetry })(
+      new Request(`${server.url}/orders`, { method: 'POST', body: '{"a":1}', headers: { 'idempotency-key': 'k1' } }),
+    );
+    expect(res.status).toBe(201);
+    expect(server.requests.map((r) => r.body)).toEqual(['{"a":1}', '{"a":1}']);
+  });
+
+  it('re-sends a POST when the connection was refused (nothing reached the server)', async () => {
+    const s = await startHttpServer((_r, res) => sendJson(res, 200, {}));
+    const url = s.url;
+    await s.close();
+    let calls = 0;
+    const t = createTransport({
+      retry: fastRetry,
+      fetch: (req, init) => {
+        calls++;
+        return globalThis.fetch(req, init);
+      },
+    });
+    const err = await t(new Request(`${url}/token`, { method: 'POST', body: '{}' })).catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).errno).toBe('ECONNREFUSED');
+    expect(calls).toBe(3);
+  });
+
+  it('does not re-send a POST after a connection reset (it may have been processed)', async () => {
+    server = await startHttpServer((_req, _res, raw) => {
+      raw.socket.destroy();
+    });
+    const err = await createTransport({ retry: fastRetry })(new Request(`${server.url}/token`, { method: 'POST', body: '{}' })).catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('honours Retry-After within the bound', async () => {
+    let n = 0;
+    const times: number[] = [];
+    server = await startHttpServer((_req, res) => {
+      times.push(Date.now());
+      if (++n === 1) sendJson(res, 429, {}, { 'retry-after': '1' });
+      else sendJson(res, 200, {});
+    });
+    const res = await createTransport({ retry: { ...fastRetry, maxRetryAfterMs: 2000 } })(new Request(`${server.url}/x`));
+    expect(res.status).toBe(200);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('does not wait for a Retry-After beyond the bound: the 429 becomes a RateLimitError', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 429, { message: 'slow down' }, { 'retry-after': '120' }));
+    const client = createApiClient<any>({ baseUrl: server.url, retry: { ...fastRetry, maxRetryAfterMs: 1000 } });
+    const err = await unwrap(client.GET('/x' as never)).catch((e) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect((err as RateLimitError).retryAfterMs).toBe(120_000);
+    expect((err as RateLimitError).message).toContain('slow down');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('retry: false sends exactly once', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 503, {}));
+    await createTransport({ retry: false })(new Request(`${server.url}/x`));
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('timeouts and abort', () => {
+  it('a slow attempt is a TimeoutError (scope attempt), and is retried for GET', async () => {
+    let n = 0;
+    server = await startHttpServer(async (_req, res) => {
+      if (++n === 1) await new Promise((r) => setTimeout(r, 300));
+      sendJson(res, 200, { n });
+    });
+    const res = await createTransport({ timeoutMs: 100, retry: fastRetry })(new Request(`${server.url}/x`));
+    expect(await res.json()).toEqual({ n: 2 });
+  });
+
+  it('without retries a slow attempt rejects with TimeoutError (scope attempt)', async () => {
+    server = await startHttpServer(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 300));
+      sendJson(res, 200, {});
+    });
+    const err = await createTransport({ timeoutMs: 50, retry: false })(new Request(`${server.url}/x`)).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.scope).toBe('attempt');
+    expect(err.timeoutMs).toBe(50);
+  });
+
+  it('the overall deadline bounds retries and backoff', async () => {
+    server = await startHttpServer(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 200));
+      sendJson(res, 200, {});
+    });
+    const err = await createTransport({ timeoutMs: 150, deadlineMs: 250, retry: { maxRetries: 10, initialDelayMs: 1 } })(new Request(`${server.url}/x`)).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(['attempt', 'deadline']).toContain((err as TimeoutError).scope);
+    expect(server.requests.length).toBeLessThanOrEqual(3);
+  });
+
+  it("the caller's AbortSignal ends the call with AbortedError and stops retries", async () => {
+    server = await startHttpServer(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 500));
+      sendJson(res, 200, {});
+    });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    const err = await createTransport({ retry: fastRetry })(new Request(`${server.url}/x`, { signal: ac.signal })).catch((e) => e);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('an already aborted signal never sends', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 200, {}));
+    const err = await createTransport()(new Request(`${server.url}/x`, { signal: AbortSignal.abort() })).catch((e) => e);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('createApiClient typed failures', () => {
+  it('maps an HTML 200 to MalformedResponseError', async () => {
+    server = await startHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>proxy error</html>');
+    });
+    const client = createApiClient<any>({ baseUrl: server.url });
+    const err = await client.GET('/x' as never).catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect((err as MalformedResponseError).status).toBe(200);
+    expect(String(err)).not.toContain('proxy error');
+    expect(JSON.stringify(err)).not.toContain('proxy error');
+  });
+
+  it('maps truncated JSON to MalformedResponseError without echoing the body', async () => {
+    server = await startHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"access_token":"tok_SECRETVALUE","exp');
+    });
+    const client = createApiClient<any>({ baseUrl: server.url });
+    const err = await client.GET('/x' as never).catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(JSON.stringify(err)).not.toContain('SECRETVALUE');
+    expect(err.message).not.toContain('SECRETVALUE');
+  });
+
+  it('unwrap throws the subclass for the status with the parsed body', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 503, { code: 'down', message: 'maintenance' }, { 'x-request-id': 'req-1' }));
+    const client = createApiClient<any>({ baseUrl: server.url, retry: false });
+    const err = await unwrap(client.GET('/things/{id}' as never, { params: { path: { id: 7 } } } as never)).catch((e) => e);
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect(err.status).toBe(503);
+    expect(err.body).toEqual({ code: 'down', message: 'maintenance' });
+    expect(err.requestId).toBe('req-1');
+    expect(err.message).toBe(`503 Service Unavailable from GET ${server.url}/things/7: down — maintenance`);
+  });
+
+  it('operations marked x-idempotent are retried even for POST; others are not', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 503, {}));
+    const client = createApiClient<any>({
+      baseUrl: server.url,
+      retry: fastRetry,
+      operations: { 'POST /search': { operationId: 'search', security: [], idempotent: true } },
+    });
+    await client.POST('/search' as never, { body: {} } as never);
+    expect(server.requests).toHaveLength(3);
+    server.requests.length = 0;
+    await client.POST('/create' as never, { body: {} } as never);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('auth hook sees the operation and can set headers', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 200, {}));
+    const seen: string[] = [];
+    const client = createApiClient<any>({
+      baseUrl: server.url,
+      operations: { 'GET /a/{id}': { operationId: 'getA', security: [['key']], idempotent: true } },
+      auth: ({ request, operation }) => {
+        seen.push(operation?.operationId ?? 'none');
+        if (operation?.security.some((s) => s.includes('key'))) request.headers.set('x-api-key', 'pk');
+      },
+    });
+    await client.GET('/a/{id}' as never, { params: { path: { id: 1 } } } as never);
+    await client.GET('/b' as never);
+    expect(seen).toEqual(['getA', 'none']);
+    expect(server.requests[0]!.headers['x-api-key']).toBe('pk');
+    expect(server.requests[1]!.headers['x-api-key']).toBeUndefined();
+  });
+});
