@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { looseClient } from './fixtures/loose';
+import { startHttpServer, sendJson, type TestHttpServer } from '@s2sdk/testkit';
+import { createNodeFetch } from '@s2sdk/core/node';
+import { createApiClient, createTransport, NetworkError, TimeoutError, unwrap } from '@s2sdk/core';
+
+const servers: TestHttpServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+async function serve(...args: Parameters<typeof startHttpServer>) {
+  const s = await startHttpServer(...args);
+  servers.push(s);
+  return s;
+}
+
+describe('createNodeFetch', () => {
+  it('sends method, headers and body and returns a standard Response', async () => {
+    const s = await serve((req, res) => sendJson(res, 201, { method: req.method, body: JSON.parse(req.body), h: req.headers['x-h'] }));
+    const f = createNodeFetch();
+    const res = await f(new Request(`${s.url}/p?q=1`, { method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'x-h': 'v', 'content-type': 'application/json' } }));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ method: 'POST', body: { a: 1 }, h: 'v' });
+    expect(s.requests[0]!.url).toBe('/p?q=1');
+    f.close();
+  });
+
+  it('reuses one keep-alive connection for sequential requests', async () => {
+    const ports = new Set<number>();
+    const s = await serve((_req, res, raw) => {
+      ports.add(raw.socket.remotePort!);
+      sendJson(res, 200, {});
+    });
+    const f = createNodeFetch();
+    for (let i = 0; i < 5; i++) await (await f(new Request(`${s.url}/`))).json();
+    expect(ports.size).toBe(1);
+    f.close();
+  });
+
+  it('decodes gzip bodies', async () => {
+    const s = await serve((_req, res) => {
+      const body = gzipSync(JSON.stringify({ zipped: true }));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(body.length) });
+      res.end(body);
+    });
+    const f = createNodeFetch();
+    expect(await (await f(new Request(s.url))).json()).toEqual({ zipped: true });
+    f.close();
+  });
+
+  it('follows redirects and drops credentials when the origin changes', async () => {
+    const other = await serve((req, res) => sendJson(res, 200, { auth: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null }));
+    const same = await serve((req, res) => {
+      if (req.url === '/start') {
+        res.writeHead(302, { location: '/same' });
+        res.end();
+      } else if (req.url === '/same') {
+        res.writeHead(307, { location: `${other.url}/final` });
+        res.end();
+      }
+    });
+    const f = createNodeFetch();
+    const res = await f(new Request(`${same.url}/start`, { headers: { authorization: 'Bearer t', 'x-api-key': 'k' } }));
+    expect(await res.json()).toEqual({ auth: null, key: null });
+    expect(same.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t', 'Bearer t']);
+    f.close();
+  });
+
+  it('has null bodies for 204 and HEAD', async () => {
+    const s = await serve((req, res) => {
+      res.writeHead(req.method === 'HEAD' ? 200 : 204, { 'x-a': '1' });
+      res.end();
+    });
+    const f = createNodeFetch();
+    expect((await f(new Request(s.url, { method: 'DELETE' }))).body).toBeNull();
+    expect((await f(new Request(s.url, { method: 'HEAD' }))).body).toBeNull();
+    f.close();
+  });
+
+  it('plugs into the transport: timeouts and network errors stay typed', async () => {
+    const s = await serve(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 300));
+      sendJson(res, 200, {});
+    });
+    const f = createNodeFetch();
+    const t = createTransport({ fetch: f, timeoutMs: 50, retry: false });
+    await expect(t(new Request(s.url))).rejects.toBeInstanceOf(TimeoutError);
+    const closed = await startHttpServer((_r, res) => sendJson(res, 200, {}));
+    await closed.close();
+    const err = await createTransport({ fetch: f, retry: false })(new Request(closed.url)).catch((e: any) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.errno).toBe('ECONNREFUSED');
+    f.close();
+  });
+
+  it('works as the fetch of the typed client', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, { hello: 'world' }));
+    const f = createNodeFetch();
+    const client = looseClient({ baseUrl: s.url, fetch: f });
+    expect(await unwrap(client.GET('/hi'))).toEqual({ hello: 'world' });
+    f.close();
+  });
+});
