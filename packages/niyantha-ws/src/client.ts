@@ -1,0 +1,809 @@
+// Generic request/reply client over one WebSocket, driven by an operation table that
+// follows the AsyncAPI request/reply conventions of docs/ARCHITECTURE.md.
+//
+// Lifecycle:  idle → connecting → authenticating → open ⇄ reconnecting → closed (terminal)
+//
+// - The authentication request is the first frame on every connect and reconnect.
+// - Requests made before the connection is open wait in a bounded FIFO queue.
+// - Requests in flight when the socket drops reject with ConnectionLostError; they are
+//   never resent (they may not be idempotent). Queued requests (never sent) survive.
+// - Replies are routed by a Map lookup on requestId. Ids are never reused within a client,
+//   so a reply arriving after its request timed out or was aborted matches nothing and is
+//   dropped (logged at debug).
+import { redact, safeLogger, scrub, type Logger } from '@s2sdk/core';
+import { backoffDelay, resolveReconnect, type ResolvedReconnect } from './backoff.js';
+import { TypedEmitter } from './emitter.js';
+import {
+  ClientClosedError,
+  ConnectError,
+  ConnectionLostError,
+  HeartbeatTimeoutError,
+  QueueFullError,
+  ReconnectFailedError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  WsAuthenticationError,
+  WsProtocolError,
+  WsRequestError,
+  WsValidationError,
+} from './errors.js';
+import { ChunkStream, type WsStream } from './stream.js';
+import { hardClose, resolveWebSocket, supportsPing } from './transport.js';
+import type {
+  ConnectionState,
+  Envelope,
+  HeartbeatOptions,
+  OperationMapShape,
+  OperationTable,
+  OperationTableEntry,
+  ReconnectOptions,
+  RequestOptions,
+  RequestType,
+  StreamType,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './types.js';
+
+const OPEN = 1;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Validates one frame against its message schema; returns a list of problems (empty or
+ * undefined when valid). Used only when the caller opts in (see `validate`).
+ */
+export type FrameValidator = (direction: 'outgoing' | 'incoming', envelope: Envelope) => readonly string[] | undefined;
+
+export interface ClientEvents {
+  /** Every state transition. */
+  state: { state: ConnectionState; previous: ConnectionState };
+  /** A reconnect attempt is scheduled (`attempt` is 1-based; `delayMs` after full jitter). */
+  reconnect: { attempt: number; delayMs: number; error: unknown };
+  /** A frame the server sent without a matching request (an AsyncAPI `receive` message). */
+  event: Envelope;
+  /** Authentication succeeded (on the first connect and every reconnect). */
+  authenticated: { payload: unknown };
+}
+
+export interface AuthConfig {
+  /** The authentication request type (the `auth: true` row of the table). */
+  type: string;
+  /** Builds the authentication payload; called once per (re)connect, never stored. */
+  payload: () => unknown;
+}
+
+export interface HeartbeatConfig extends HeartbeatOptions {
+  /** Application-level probe for transports without ws pings (browsers, native WebSocket). Any frame received counts as liveness. */
+  probe?: { type: string; payload: unknown };
+}
+
+export interface RequestReplyClientOptions<Ops extends OperationMapShape> {
+  url: string;
+  /** The runtime operation table (generated `operationTable`). */
+  operations: OperationTable<Ops>;
+  /** Authentication request sent as the first frame of every connection. */
+  auth?: AuthConfig;
+  /** WebSocket constructor; default: global WebSocket, else the optional peer `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /** Default per-request timeout in ms (default 30 000). For streams: the inactivity timeout. */
+  requestTimeoutMs?: number;
+  /** Time allowed for socket open + authentication, in ms (default 15 000). */
+  connectTimeoutMs?: number;
+  /** Maximum requests waiting for the connection (default 1000). */
+  queueLimit?: number;
+  /** Reconnect policy after a drop, or `false` to close on the first drop. */
+  reconnect?: ReconnectOptions | false;
+  /** Half-open detection, or `false` to disable. */
+  heartbeat?: HeartbeatConfig | false;
+  logger?: Logger;
+  /** Opt-in frame validation (costs a schema check per frame). */
+  validator?: FrameValidator;
+  /** Source of randomness in [0, 1) for backoff jitter and the request id prefix (default Math.random). */
+  random?: () => number;
+  /** Closes the client when aborted. */
+  signal?: AbortSignal;
+  /** Prefix of request ids (default: 6 random base-36 characters and a dash). */
+  requestIdPrefix?: string;
+}
+
+interface Pending {
+  readonly id: string;
+  readonly type: string;
+  readonly entry: OperationTableEntry;
+  readonly frame: string;
+  readonly internal: boolean;
+  resolve(payload: unknown): void;
+  reject(error: unknown): void;
+  onChunk: ((payload: unknown) => void) | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  sent: boolean;
+}
+
+const ABANDONED_MEMORY = 512;
+
+export class RequestReplyClient<Ops extends OperationMapShape> extends TypedEmitter<ClientEvents> {
+  readonly url: string;
+  #table: OperationTable<Ops>;
+  #replyTypes: Set<string>;
+  #auth: AuthConfig | undefined;
+  #authEntry: OperationTableEntry | undefined;
+  #WebSocket: WebSocketConstructor | undefined;
+  #requestTimeoutMs: number;
+  #connectTimeoutMs: number;
+  #queueLimit: number;
+  #reconnect: ResolvedReconnect | false;
+  #heartbeat: Required<HeartbeatOptions> & { probe?: { type: string; payload: unknown } } | false;
+  #log: Required<Logger>;
+  #validator: FrameValidator | undefined;
+  #random: () => number;
+
+  #state: ConnectionState = 'idle';
+  #socket: WebSocketLike | undefined;
+  #pending = new Map<string, Pending>();
+  #queue = new Set<Pending>();
+  #abandoned = new Map<string, string>();
+  #idPrefix: string;
+  #counter = 0;
+  #everOpened = false;
+  #attempt = 0;
+  #lastError: unknown;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #probeTimer: ReturnType<typeof setTimeout> | undefined;
+  #rx = false;
+  #pongListener: (() => void) | undefined;
+  #connectWaiters: { resolve(): void; reject(e: unknown): void }[] = [];
+  #closing: Promise<void> = Promise.resolve();
+  #closedError: unknown;
+  #authPayload: unknown;
+  #signal: AbortSignal | undefined;
+  #onSignalAbort: (() => void) | undefined;
+
+  constructor(options: RequestReplyClientOptions<Ops>) {
+    super();
+    this.url = options.url;
+    this.#table = options.operations;
+    this.#replyTypes = new Set();
+    for (const k of Object.keys(this.#table)) {
+      const e = (this.#table as Record<string, OperationTableEntry>)[k] as OperationTableEntry;
+      this.#replyTypes.add(e.reply);
+      for (const t of e.errors) this.#replyTypes.add(t);
+      if (e.chunk) this.#replyTypes.add(e.chunk);
+    }
+    this.#auth = options.auth;
+    if (this.#auth) {
+      this.#authEntry = (this.#table as Record<string, OperationTableEntry>)[this.#auth.type];
+      if (!this.#authEntry) throw new TypeError(`auth type ${this.#auth.type} is not in the operation table`);
+    }
+    this.#WebSocket = options.WebSocket;
+    this.#requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
+    this.#connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
+    this.#queueLimit = options.queueLimit ?? 1000;
+    if (!(this.#queueLimit >= 0)) throw new RangeError('queueLimit must be >= 0');
+    this.#reconnect = resolveReconnect(options.reconnect);
+    const hb = options.heartbeat;
+    this.#heartbeat =
+      hb === false
+        ? false
+        : {
+            intervalMs: positive(hb?.intervalMs, 30_000, 'heartbeat.intervalMs'),
+            timeoutMs: positive(hb?.timeoutMs, 10_000, 'heartbeat.timeoutMs'),
+            mode: hb?.mode ?? 'auto',
+            ...(hb?.probe ? { probe: hb.probe } : {}),
+          };
+    this.#log = safeLogger(options.logger);
+    this.#validator = options.validator;
+    this.#random = options.random ?? Math.random;
+    this.#idPrefix = options.requestIdPrefix ?? `${randomBase36(this.#random, 6)}-`;
+    this.#signal = options.signal;
+    if (this.#signal) {
+      this.#onSignalAbort = () => this.#shutdown(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), 1000, 'aborted');
+      if (this.#signal.aborted) this.#onSignalAbort();
+      else this.#signal.addEventListener('abort', this.#onSignalAbort, { once: true });
+    }
+  }
+
+  /** Current connection state. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Payload of the last successful authentication reply (e.g. `auth.success`). */
+  get session(): unknown {
+    return this.#authPayload;
+  }
+
+  /** Number of requests waiting for the connection. */
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  /** Number of requests sent and awaiting their reply. */
+  get inFlight(): number {
+    let n = 0;
+    for (const p of this.#pending.values()) if (p.sent && !p.internal) n++;
+    return n;
+  }
+
+  /**
+   * Opens the connection and authenticates. Resolves once authenticated; rejects with
+   * WsAuthenticationError (fatal), ConnectError or ClientClosedError. A failing first
+   * connection is not retried: reconnection applies once a session was established.
+   */
+  connect(): Promise<void> {
+    if (this.#state === 'open') return Promise.resolve();
+    if (this.#state === 'closed') return Promise.reject(this.#closedError ?? new ClientClosedError());
+    const p = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
+    if (this.#state === 'idle') {
+      this.#setState('connecting');
+      void this.#openSocket();
+    }
+    return p;
+  }
+
+  /** Sends a request and resolves with its reply payload. */
+  request<T extends RequestType<Ops>>(type: T, payload: Ops[T]['request'], options?: RequestOptions): Promise<Ops[T]['reply']> {
+    return new Promise<Ops[T]['reply']>((resolve, reject) => {
+      this.#submit(this.#nextId(), type, payload, options, resolve as (v: unknown) => void, reject, undefined, false);
+    });
+  }
+
+  /** Sends a streaming request: iterate the chunks; the final reply is the iterator's return value and `.result`. */
+  stream<T extends StreamType<Ops>>(type: T, payload: Ops[T]['request'], options?: RequestOptions): WsStream<Ops[T]['chunk'], Ops[T]['reply']> {
+    const id = this.#nextId();
+    const s = new ChunkStream<Ops[T]['chunk'], Ops[T]['reply']>(id, (reason) => {
+      const p = this.#pending.get(id);
+      if (p) this.#settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
+    });
+    this.#submit(
+      id,
+      type,
+      payload,
+      options,
+      (v) => s.finish(v as Ops[T]['reply']),
+      (e) => s.fail(e),
+      (c) => s.push(c as Ops[T]['chunk']),
+      false,
+    );
+    return s;
+  }
+
+  /**
+   * Closes the connection for good: every pending and queued request rejects with
+   * ClientClosedError and no reconnect happens. Resolves when the socket is closed.
+   */
+  close(): Promise<void> {
+    if (this.#state !== 'closed') this.#shutdown(new ClientClosedError(), 1000, 'client closed');
+    return this.#closing;
+  }
+
+  /** Low-level send used by helpers (e.g. uploads) that need the raw operation type. @internal */
+  protected rawRequest(type: string, payload: unknown, options?: RequestOptions): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#submit(this.#nextId(), type, payload, options, resolve, reject, undefined, false);
+    });
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  #nextId(): string {
+    return this.#idPrefix + (++this.#counter).toString(36);
+  }
+
+  #submit(
+    id: string,
+    type: string,
+    payload: unknown,
+    options: RequestOptions | undefined,
+    resolve: (v: unknown) => void,
+    reject: (e: unknown) => void,
+    onChunk: ((c: unknown) => void) | undefined,
+    internal: boolean,
+  ): string {
+    const entry = (this.#table as Record<string, OperationTableEntry>)[type];
+    if (!entry) {
+      reject(new TypeError(`unknown request type ${JSON.stringify(type)}`));
+      return id;
+    }
+    if (this.#state === 'closed') {
+      reject(new ClientClosedError(undefined, { cause: this.#closedError }));
+      return id;
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      reject(new RequestAbortedError(type, id, { cause: signal.reason }));
+      return id;
+    }
+    const envelope: Envelope = { type, requestId: id, payload };
+    if (this.#validator) {
+      const problems = this.#validator('outgoing', envelope);
+      if (problems && problems.length) {
+        reject(new WsValidationError('outgoing', type, problems));
+        return id;
+      }
+    }
+    const p: Pending = {
+      id,
+      type,
+      entry,
+      frame: JSON.stringify(envelope),
+      internal,
+      resolve,
+      reject,
+      onChunk,
+      timer: undefined,
+      timeoutMs: options?.timeoutMs ?? this.#requestTimeoutMs,
+      signal,
+      onAbort: undefined,
+      sent: false,
+    };
+    if (this.#state !== 'open') {
+      if (this.#queue.size >= this.#queueLimit) {
+        reject(new QueueFullError(type, this.#queueLimit));
+        return id;
+      }
+      this.#queue.add(p);
+    }
+    this.#pending.set(id, p);
+    if (p.timeoutMs > 0 && Number.isFinite(p.timeoutMs)) {
+      p.timer = setTimeout(() => this.#settle(p, new RequestTimeoutError(type, id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
+    }
+    if (signal) {
+      p.onAbort = () => this.#settle(p, new RequestAbortedError(type, id, { cause: signal.reason }), false, 'aborted');
+      signal.addEventListener('abort', p.onAbort, { once: true });
+    }
+    if (this.#state === 'open') this.#send(p);
+    return id;
+  }
+
+  #send(p: Pending): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== OPEN) {
+      this.#settle(p, new ConnectionLostError(p.type, p.id, undefined, 'socket not open'), false);
+      return;
+    }
+    p.sent = true;
+    try {
+      socket.send(p.frame);
+    } catch (err) {
+      this.#settle(p, new ConnectionLostError(p.type, p.id, undefined, 'send failed', { cause: err }), false);
+    }
+  }
+
+  /** Settles a pending request exactly once and forgets it. `abandon` marks its id so late replies are recognised. */
+  #settle(p: Pending, outcome: unknown, ok: boolean, abandon?: string): void {
+    if (this.#pending.get(p.id) !== p) return;
+    this.#pending.delete(p.id);
+    this.#queue.delete(p);
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (p.onAbort && p.signal) p.signal.removeEventListener('abort', p.onAbort);
+    if (abandon && p.sent) {
+      this.#abandoned.set(p.id, abandon);
+      if (this.#abandoned.size > ABANDONED_MEMORY) this.#abandoned.delete(this.#abandoned.keys().next().value as string);
+    }
+    if (ok) p.resolve(outcome);
+    else p.reject(outcome);
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  #onMessage(data: unknown): void {
+    this.#rx = true;
+    if (this.#probeTimer !== undefined) {
+      clearTimeout(this.#probeTimer);
+      this.#probeTimer = undefined;
+    }
+    if (typeof data !== 'string') {
+      this.#log.warn('ignoring a non-text frame');
+      return;
+    }
+    let msg: Envelope;
+    try {
+      msg = JSON.parse(data) as Envelope;
+    } catch {
+      this.#log.warn('ignoring a frame that is not JSON', { length: data.length });
+      return;
+    }
+    if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') {
+      this.#log.warn('ignoring a frame that is not an envelope');
+      return;
+    }
+    const id = msg.requestId;
+    if (typeof id === 'string') {
+      const p = this.#pending.get(id);
+      if (p !== undefined) {
+        this.#dispatch(p, msg);
+        return;
+      }
+      const why = this.#abandoned.get(id);
+      if (why !== undefined) {
+        this.#log.debug('dropping a reply for a request that already ended', { type: msg.type, requestId: id, reason: why });
+        return;
+      }
+      if (this.#replyTypes.has(msg.type)) {
+        this.#log.debug('dropping a reply that matches no pending request', { type: msg.type, requestId: id });
+        return;
+      }
+    }
+    if (this.#validator) {
+      const problems = this.#validator('incoming', msg);
+      if (problems && problems.length) this.#log.warn('event does not match its schema', { type: msg.type, problems });
+    }
+    this.emit('event', msg, this.#onListenerError);
+  }
+
+  #dispatch(p: Pending, msg: Envelope): void {
+    const t = msg.type;
+    const e = p.entry;
+    if (t === e.chunk && p.onChunk) {
+      if (!this.#checkIncoming(p, msg)) return;
+      if (p.timer !== undefined) {
+        clearTimeout(p.timer);
+        p.timer = setTimeout(() => this.#settle(p, new RequestTimeoutError(p.type, p.id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
+      }
+      p.onChunk(msg.payload);
+      return;
+    }
+    if (t === e.reply) {
+      if (!this.#checkIncoming(p, msg)) return;
+      this.#settle(p, msg.payload, true, 'completed');
+      return;
+    }
+    if (e.errors.includes(t)) {
+      this.#settle(p, this.#errorFor(p, msg), false, 'failed');
+      return;
+    }
+    this.#log.warn('unexpected reply type for request', { requestType: p.type, type: t, requestId: p.id });
+    this.#settle(p, new WsProtocolError(`${p.type} got an unexpected reply of type ${JSON.stringify(t)} [requestId ${p.id}]`), false, 'protocol error');
+  }
+
+  #checkIncoming(p: Pending, msg: Envelope): boolean {
+    if (!this.#validator) return true;
+    const problems = this.#validator('incoming', msg);
+    if (!problems || problems.length === 0) return true;
+    this.#settle(p, new WsValidationError('incoming', msg.type, problems), false, 'invalid reply');
+    return false;
+  }
+
+  #errorFor(p: Pending, msg: Envelope): Error {
+    const payload = redact(msg.payload) as { code?: unknown; message?: unknown; details?: unknown } | undefined;
+    if (p.entry.auth) {
+      return new WsAuthenticationError({
+        url: safeUrl(this.url),
+        authType: p.type,
+        code: typeof payload?.code === 'string' ? payload.code : 'unauthenticated',
+        message: typeof payload?.message === 'string' ? payload.message : 'authentication failed',
+        details: payload?.details,
+      });
+    }
+    return new WsRequestError({ requestType: p.type, requestId: p.id, replyType: msg.type, payload: payload as never });
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  async #openSocket(): Promise<void> {
+    let Ctor: WebSocketConstructor;
+    try {
+      Ctor = await resolveWebSocket(this.#WebSocket);
+    } catch (err) {
+      this.#shutdown(err, 1000, 'no WebSocket');
+      return;
+    }
+    if (this.#state === 'closed') return;
+    let socket: WebSocketLike;
+    try {
+      socket = new Ctor(this.url);
+    } catch (err) {
+      this.#lastError = err;
+      this.#onDrop(undefined, undefined, undefined, err);
+      return;
+    }
+    this.#socket = socket;
+    this.#rx = false;
+    this.#connectTimer = setTimeout(() => {
+      this.#connectTimer = undefined;
+      this.#abortSocket(socket, new ConnectError(`no authenticated connection within ${this.#connectTimeoutMs} ms`));
+    }, this.#connectTimeoutMs);
+    socket.onopen = () => {
+      if (this.#socket !== socket) return;
+      this.#onOpen(socket);
+    };
+    socket.onmessage = (ev) => {
+      if (this.#socket !== socket) return;
+      this.#onMessage(ev.data);
+    };
+    socket.onerror = (ev) => {
+      if (this.#socket !== socket) return;
+      const err = (ev as { error?: unknown })?.error ?? ev;
+      this.#lastError = err;
+      this.#log.debug('socket error', { message: (err as { message?: unknown })?.message });
+    };
+    socket.onclose = (ev) => {
+      if (this.#socket !== socket) return;
+      this.#onDrop(socket, ev.code, ev.reason, this.#lastError);
+    };
+  }
+
+  #onOpen(socket: WebSocketLike): void {
+    if (!this.#auth || !this.#authEntry) {
+      this.#onAuthenticated(undefined);
+      return;
+    }
+    this.#setState('authenticating');
+    const id = this.#nextId();
+    let frame: string;
+    try {
+      frame = JSON.stringify({ type: this.#auth.type, requestId: id, payload: this.#auth.payload() });
+    } catch (err) {
+      this.#shutdown(err, 1000, 'auth payload');
+      return;
+    }
+    const p: Pending = {
+      id,
+      type: this.#auth.type,
+      entry: this.#authEntry,
+      frame,
+      internal: true,
+      resolve: (payload) => this.#onAuthenticated(payload),
+      reject: (err) => {
+        if (err instanceof WsAuthenticationError) this.#shutdown(err, 1000, 'authentication failed');
+        else this.#abortSocket(socket, err);
+      },
+      onChunk: undefined,
+      timer: undefined,
+      timeoutMs: 0,
+      signal: undefined,
+      onAbort: undefined,
+      sent: true,
+    };
+    this.#pending.set(id, p);
+    try {
+      socket.send(frame);
+    } catch (err) {
+      this.#abortSocket(socket, err);
+    }
+  }
+
+  #onAuthenticated(payload: unknown): void {
+    if (this.#connectTimer !== undefined) {
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = undefined;
+    }
+    this.#authPayload = payload;
+    this.#everOpened = true;
+    this.#attempt = 0;
+    this.#lastError = undefined;
+    this.#setState('open');
+    this.emit('authenticated', { payload }, this.#onListenerError);
+    for (const w of this.#connectWaiters.splice(0)) w.resolve();
+    // Flush in FIFO order; a request settled while queued is no longer in the set.
+    const queued = [...this.#queue];
+    this.#queue.clear();
+    for (const p of queued) {
+      if (this.#state !== 'open') {
+        this.#queue.add(p);
+        continue;
+      }
+      this.#send(p);
+    }
+    this.#startHeartbeat();
+  }
+
+  /** Forgets a socket that is broken without waiting for its close event (half-open, connect timeout). */
+  #abortSocket(socket: WebSocketLike, cause: unknown): void {
+    if (this.#socket !== socket) return;
+    hardClose(socket, 4000, 'abandoned');
+    this.#onDrop(socket, undefined, undefined, cause);
+  }
+
+  #onDrop(socket: WebSocketLike | undefined, code: number | undefined, reason: string | undefined, cause: unknown): void {
+    if (socket && this.#socket !== socket) return;
+    this.#detach();
+    if (this.#state === 'closed') return;
+    const scrubbedReason = reason ? scrub(reason) : reason;
+    if (code === 4401) {
+      const message = scrubbedReason || 'the server closed the connection (4401)';
+      this.#shutdown(new WsAuthenticationError({ url: safeUrl(this.url), authType: this.#auth?.type ?? 'auth', code: 'unauthenticated', message, closeCode: 4401 }), 1000, '');
+      return;
+    }
+    this.#failInFlight(code, scrubbedReason, cause);
+    if (!this.#everOpened) {
+      const detail = code !== undefined ? ` (close code ${code}${scrubbedReason ? `: ${scrubbedReason}` : ''})` : '';
+      const err = cause instanceof ConnectError ? cause : new ConnectError(`could not connect to ${safeUrl(this.url)}${detail}`, { cause });
+      this.#shutdown(err, 1000, '');
+      return;
+    }
+    if (this.#reconnect === false) {
+      this.#shutdown(new ConnectionLostError(undefined, undefined, code, scrubbedReason, { cause }), 1000, '');
+      return;
+    }
+    this.#attempt++;
+    if (this.#attempt > this.#reconnect.maxAttempts) {
+      this.#shutdown(new ReconnectFailedError(this.#attempt - 1, { cause }), 1000, '');
+      return;
+    }
+    const delayMs = backoffDelay(this.#attempt, this.#reconnect, this.#random);
+    this.#setState('reconnecting');
+    this.emit('reconnect', { attempt: this.#attempt, delayMs, error: cause ?? new ConnectionLostError(undefined, undefined, code, scrubbedReason) }, this.#onListenerError);
+    this.#log.debug('reconnecting', { attempt: this.#attempt, delayMs, closeCode: code });
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (this.#state !== 'reconnecting') return;
+      this.#setState('connecting');
+      void this.#openSocket();
+    }, delayMs);
+  }
+
+  /** Rejects every sent request (they may or may not have been processed; never resent). */
+  #failInFlight(code: number | undefined, reason: string | undefined, cause: unknown): void {
+    for (const p of [...this.#pending.values()]) {
+      if (!p.sent) continue;
+      this.#settle(p, new ConnectionLostError(p.type, p.id, code, reason, { cause }), false, 'connection lost');
+    }
+  }
+
+  #detach(): void {
+    if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
+    this.#stopHeartbeat();
+    const s = this.#socket;
+    this.#socket = undefined;
+    if (s) {
+      s.onopen = null;
+      s.onmessage = null;
+      s.onerror = () => {};
+      s.onclose = null;
+    }
+  }
+
+  #shutdown(error: unknown, code: number, reason: string): void {
+    if (this.#state === 'closed') return;
+    this.#closedError = error;
+    const socket = this.#socket;
+    this.#detach();
+    if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    if (this.#signal && this.#onSignalAbort) this.#signal.removeEventListener('abort', this.#onSignalAbort);
+    this.#setState('closed');
+    for (const p of [...this.#pending.values()]) {
+      const err =
+        error instanceof ClientClosedError || error instanceof WsAuthenticationError
+          ? error
+          : p.sent
+            ? new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })
+            : error;
+      this.#settle(p, err, false, 'client closed');
+    }
+    for (const w of this.#connectWaiters.splice(0)) w.reject(error);
+    if (socket && socket.readyState !== 3) {
+      this.#closing = new Promise<void>((resolve) => {
+        // Do not let a peer that never completes the closing handshake hold close() forever.
+        const t = setTimeout(() => {
+          hardClose(socket, code, reason);
+          resolve();
+        }, 2000);
+        (t as { unref?: () => void }).unref?.();
+        socket.onclose = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        try {
+          socket.close(code, reason);
+        } catch {
+          hardClose(socket, code, reason);
+          resolve();
+        }
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- heartbeat
+
+  #startHeartbeat(): void {
+    const hb = this.#heartbeat;
+    const socket = this.#socket;
+    if (hb === false || !socket) return;
+    const usePing = hb.mode !== 'request' && supportsPing(socket);
+    if (!usePing && !hb.probe) {
+      this.#log.debug('heartbeat disabled: the transport has no ping and no probe request is configured');
+      return;
+    }
+    if (usePing) {
+      this.#pongListener = () => {
+        this.#rx = true;
+        if (this.#probeTimer !== undefined) {
+          clearTimeout(this.#probeTimer);
+          this.#probeTimer = undefined;
+        }
+      };
+      socket.on('pong', this.#pongListener);
+    }
+    this.#rx = false;
+    this.#heartbeatTimer = setInterval(() => {
+      if (this.#socket !== socket || this.#state !== 'open') return;
+      if (this.#rx) {
+        this.#rx = false;
+        return;
+      }
+      if (this.#probeTimer !== undefined) return;
+      this.#probeTimer = setTimeout(() => {
+        this.#probeTimer = undefined;
+        this.#log.warn('heartbeat timed out: treating the connection as dead', { timeoutMs: hb.timeoutMs });
+        this.#abortSocket(socket, new HeartbeatTimeoutError(hb.timeoutMs));
+      }, hb.timeoutMs);
+      if (usePing) {
+        try {
+          socket.ping();
+        } catch {
+          /* the close event will follow */
+        }
+      } else if (hb.probe) {
+        // Any frame counts as liveness; the probe's own outcome is irrelevant.
+        this.#submit(this.#nextId(), hb.probe.type, hb.probe.payload, { timeoutMs: hb.timeoutMs + hb.intervalMs }, () => {}, () => {}, undefined, true);
+      }
+    }, hb.intervalMs);
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeatTimer !== undefined) clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    if (this.#probeTimer !== undefined) clearTimeout(this.#probeTimer);
+    this.#probeTimer = undefined;
+    const s = this.#socket;
+    if (this.#pongListener && s && supportsPing(s)) {
+      const off = (s.off ?? s.removeListener) as ((ev: 'pong', l: () => void) => void) | undefined;
+      off?.call(s, 'pong', this.#pongListener);
+    }
+    this.#pongListener = undefined;
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  #setState(state: ConnectionState): void {
+    const previous = this.#state;
+    if (previous === state) return;
+    this.#state = state;
+    this.emit('state', { state, previous }, this.#onListenerError);
+  }
+
+  #onListenerError = (err: unknown): void => {
+    this.#log.warn('an event listener threw', { message: (err as { message?: unknown })?.message });
+  };
+
+  toJSON(): Record<string, unknown> {
+    return { url: safeUrl(this.url), state: this.#state };
+  }
+
+  [INSPECT](): string {
+    return `${this.constructor.name} { url: ${JSON.stringify(safeUrl(this.url))}, state: ${JSON.stringify(this.#state)} }`;
+  }
+}
+
+function positive(v: number | undefined, dflt: number, name: string): number {
+  if (v === undefined) return dflt;
+  if (!(v > 0)) throw new RangeError(`${name} must be > 0`);
+  return v;
+}
+
+function randomBase36(random: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += Math.floor(random() * 36).toString(36);
+  return s;
+}
+
+/** The URL without userinfo or query (which could carry credentials). */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return u.toString();
+  } catch {
+    return '[invalid url]';
+  }
+}

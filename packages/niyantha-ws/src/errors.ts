@@ -1,0 +1,200 @@
+// Typed errors of the WebSocket client, built on @s2sdk/core's error classes: messages are
+// scrubbed of every known secret, and `toJSON`/`util.inspect` render only safe fields.
+// Nothing here is ever built from the authentication frame.
+import { AbortedError, AuthenticationError, MalformedResponseError, NetworkError, S2sdkError, TimeoutError, redact } from '@s2sdk/core';
+
+/** Base class of the errors that only this package throws. */
+export class NiyanthaWsError extends S2sdkError {
+  override readonly code: string = 'WS_ERROR';
+}
+
+/** The server's error payload (`{ code, message, details? }`). */
+export interface WsErrorPayload {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * The server answered a request with an error reply (e.g. `{ type: "error" }`).
+ * `code` is the server's error code (e.g. `not_found`, `unauthenticated`).
+ */
+export class WsRequestError<Payload = WsErrorPayload> extends NiyanthaWsError {
+  /** Error code from the reply payload. */
+  override readonly code: string;
+  /** The server's message from the reply payload. */
+  readonly serverMessage: string;
+  /** Optional `details` from the reply payload (redacted). */
+  readonly details: unknown;
+  /** The request type that failed (e.g. `store.get`). */
+  readonly requestType: string;
+  /** The correlation id of the failed request. */
+  readonly requestId: string;
+  /** The `type` of the error reply (e.g. `error`). */
+  readonly replyType: string;
+  /** The whole error payload as received (redacted). */
+  readonly payload: Payload;
+  constructor(init: { requestType: string; requestId: string; replyType: string; payload: Payload }) {
+    const payload = redact(init.payload);
+    const p = (payload ?? {}) as Partial<WsErrorPayload>;
+    const code = typeof p.code === 'string' ? p.code : 'unknown';
+    const msg = typeof p.message === 'string' ? p.message : 'request failed';
+    super(`${init.requestType} failed (${code}): ${msg} [requestId ${init.requestId}]`);
+    this.code = code;
+    this.serverMessage = msg;
+    this.details = p.details;
+    this.requestType = init.requestType;
+    this.requestId = init.requestId;
+    this.replyType = init.replyType;
+    this.payload = payload;
+  }
+  protected override safeFields(): Record<string, unknown> {
+    return { requestType: this.requestType, requestId: this.requestId, replyType: this.replyType, details: this.details };
+  }
+}
+
+/**
+ * Authentication was refused (`auth.failure` reply or close code 4401). Fatal: the client
+ * does not reconnect after it. Extends core's AuthenticationError (reported as status 401)
+ * so one `instanceof AuthenticationError` check covers REST and WebSocket.
+ */
+export class WsAuthenticationError extends AuthenticationError<unknown> {
+  /** The server's error code (e.g. `invalid_credentials`), or `unauthenticated` for close code 4401. */
+  readonly reason: string;
+  readonly details: unknown;
+  /** Close code when the server closed the socket (4401) instead of replying. */
+  readonly closeCode: number | undefined;
+  constructor(init: { url: string; authType: string; code: string; message: string; details?: unknown; closeCode?: number }) {
+    super(
+      { status: 401, body: { code: init.code, message: init.message, details: init.details }, method: init.authType, url: init.url },
+      `WebSocket authentication failed (${init.code}): ${init.message}`,
+    );
+    this.reason = init.code;
+    this.details = redact(init.details);
+    this.closeCode = init.closeCode;
+  }
+  protected override safeFields() {
+    return { ...super.safeFields(), reason: this.reason, closeCode: this.closeCode };
+  }
+}
+
+/** A request got no final reply within its timeout. A reply arriving later is dropped. */
+export class RequestTimeoutError extends TimeoutError {
+  constructor(
+    readonly requestType: string,
+    readonly requestId: string,
+    timeoutMs: number,
+  ) {
+    super('attempt', timeoutMs, `${requestType} [requestId ${requestId}]`);
+  }
+  protected override safeFields() {
+    return { ...super.safeFields(), requestType: this.requestType, requestId: this.requestId };
+  }
+}
+
+/** A request was aborted through its AbortSignal (or a stream was cancelled). A reply arriving later is dropped. */
+export class RequestAbortedError extends AbortedError {
+  constructor(
+    readonly requestType: string,
+    readonly requestId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${requestType} was aborted [requestId ${requestId}]`, options);
+  }
+  protected override safeFields(): Record<string, unknown> {
+    return { requestType: this.requestType, requestId: this.requestId };
+  }
+}
+
+/**
+ * The connection dropped while the request was in flight. The request is NOT resent
+ * automatically (it may not be idempotent): the server may or may not have processed it.
+ */
+export class ConnectionLostError extends NetworkError {
+  override readonly code: string = 'CONNECTION_LOST';
+  constructor(
+    readonly requestType: string | undefined,
+    readonly requestId: string | undefined,
+    readonly closeCode: number | undefined,
+    readonly closeReason: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `connection lost${requestType ? ` while ${requestType} was in flight [requestId ${requestId}]` : ''}` +
+        (closeCode !== undefined ? ` (close code ${closeCode}${closeReason ? `: ${closeReason}` : ''})` : closeReason ? ` (${closeReason})` : ''),
+      options,
+    );
+  }
+  protected override safeFields() {
+    return { ...super.safeFields(), requestType: this.requestType, requestId: this.requestId, closeCode: this.closeCode, closeReason: this.closeReason };
+  }
+}
+
+/** The first connection could not be established or authenticated in time (nothing is retried before a first session). */
+export class ConnectError extends NetworkError {
+  override readonly code: string = 'CONNECT_FAILED';
+}
+
+/** Reconnecting failed `attempts` times in a row; the client is now closed. */
+export class ReconnectFailedError extends NetworkError {
+  override readonly code: string = 'RECONNECT_FAILED';
+  constructor(
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`gave up reconnecting after ${attempts} attempt(s)`, options);
+  }
+  protected override safeFields() {
+    return { ...super.safeFields(), attempts: this.attempts };
+  }
+}
+
+/** Too many requests were waiting for the connection; raise `queueLimit` or slow down. */
+export class QueueFullError extends NiyanthaWsError {
+  override readonly code: string = 'QUEUE_FULL';
+  constructor(
+    readonly requestType: string,
+    readonly limit: number,
+  ) {
+    super(`cannot queue ${requestType}: ${limit} request(s) are already waiting for the connection`);
+  }
+  protected override safeFields(): Record<string, unknown> {
+    return { requestType: this.requestType, limit: this.limit };
+  }
+}
+
+/** The client is closed (by `close()`, its AbortSignal, or a fatal error — then that error is the `cause`). */
+export class ClientClosedError extends NiyanthaWsError {
+  override readonly code: string = 'CLIENT_CLOSED';
+  constructor(message = 'the WebSocket client is closed', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The heartbeat probe got no answer: the connection was half-open. Used as a `cause`. */
+export class HeartbeatTimeoutError extends TimeoutError {
+  constructor(timeoutMs: number) {
+    super('attempt', timeoutMs, 'heartbeat probe');
+  }
+}
+
+/** A frame did not match its JSON Schema (only with `validate: true`). */
+export class WsValidationError extends MalformedResponseError {
+  constructor(
+    readonly direction: 'outgoing' | 'incoming',
+    readonly messageType: string,
+    readonly problems: readonly string[],
+  ) {
+    super(undefined, 'application/json', `${direction} ${messageType} does not match its schema: ${problems.slice(0, 5).join('; ')}`);
+  }
+  protected override safeFields() {
+    return { ...super.safeFields(), direction: this.direction, messageType: this.messageType, problems: this.problems };
+  }
+}
+
+/** A reply broke the protocol (e.g. an unexpected reply type, an upload ack out of order). */
+export class WsProtocolError extends MalformedResponseError {
+  constructor(reason: string) {
+    super(undefined, 'application/json', reason);
+  }
+}

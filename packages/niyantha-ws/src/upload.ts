@@ -1,0 +1,209 @@
+// Chunked file upload over the request/reply socket:
+//   file.stream.start → N × file.stream.chunk (base64) → file.stream.complete
+// Up to `window` chunks are in flight at once (frames leave in order on the single socket);
+// progress is reported from the chunk acknowledgements, never from what was merely sent.
+// Works with no node builtins: Buffer is used for base64 only when the runtime has it.
+import { RequestAbortedError, WsProtocolError } from './errors.js';
+import type { RequestOptions } from './types.js';
+
+/** Anything with an async iterator of bytes: a Node Readable (NodeJS.ReadableStream), an async generator, … */
+export type ByteAsyncIterable = AsyncIterable<Uint8Array | string>;
+
+/** What `uploadFile` accepts as content. Buffer is a Uint8Array. */
+export type UploadData = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | ByteAsyncIterable;
+
+export interface UploadProgress {
+  /** Bytes acknowledged by the server so far. */
+  uploadedBytes: number;
+  /** Total size when known (Blob, Uint8Array or the `size` option). */
+  totalBytes: number | undefined;
+  /** Chunks acknowledged so far. */
+  chunks: number;
+}
+
+export interface UploadFileOptions {
+  /** File name to store. */
+  name: string;
+  /** Media type, e.g. `image/png`. */
+  contentType: string;
+  data: UploadData;
+  /** Total size in bytes for streams, when known (used for progress; sent at start when the spec allows). */
+  size?: number;
+  /** Raw bytes per chunk before base64 (default 48 KiB → 64 KiB of base64). */
+  chunkSize?: number;
+  /** Chunks sent ahead of their acknowledgement (default 4; 1 = strictly sequential). */
+  window?: number;
+  /** Called after every acknowledged chunk. Exceptions thrown by it are ignored. */
+  onProgress?: (progress: UploadProgress) => void;
+  /** Aborts the upload (rejects with RequestAbortedError). The server is not notified: the stream is left incomplete. */
+  signal?: AbortSignal;
+  /** Timeout of each message of the upload (default: the client's request timeout). */
+  timeoutMs?: number;
+}
+
+/** How the upload messages look on the wire (defaults follow specs/niyantha/asyncapi.yaml). */
+export interface UploadProtocol<File = unknown> {
+  startType: string;
+  chunkType: string;
+  completeType: string;
+  start(init: { name: string; contentType: string; size: number | undefined }): unknown;
+  /** The stream/upload id from the start reply. */
+  uploadId(startReply: unknown): string | number;
+  /** Server's preferred maximum raw chunk size from the start reply, if any. */
+  maxChunkBytes?(startReply: unknown): number | undefined;
+  chunk(init: { uploadId: string | number; index: number; offset: number; data: string; size: number }): unknown;
+  complete(init: { uploadId: string | number; chunks: number; size: number }): unknown;
+  file(completeReply: unknown): File;
+}
+
+export type UploadSend = (type: string, payload: unknown, options?: RequestOptions) => Promise<unknown>;
+
+export const DEFAULT_CHUNK_SIZE = 48 * 1024;
+export const DEFAULT_WINDOW = 4;
+
+export async function uploadFile<File>(send: UploadSend, protocol: UploadProtocol<File>, opts: UploadFileOptions): Promise<File> {
+  const { signal } = opts;
+  const reqOpts: RequestOptions = {};
+  if (signal) reqOpts.signal = signal;
+  if (opts.timeoutMs !== undefined) reqOpts.timeoutMs = opts.timeoutMs;
+  const window = Math.max(1, Math.floor(opts.window ?? DEFAULT_WINDOW));
+  const totalBytes = opts.size ?? knownSize(opts.data);
+
+  const started = await send(protocol.startType, protocol.start({ name: opts.name, contentType: opts.contentType, size: totalBytes }), reqOpts);
+  const uploadId = protocol.uploadId(started);
+  const serverMax = protocol.maxChunkBytes?.(started);
+  let chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  if (serverMax !== undefined && serverMax > 0) chunkSize = Math.min(chunkSize, serverMax);
+
+  const progress: UploadProgress = { uploadedBytes: 0, totalBytes, chunks: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  let index = 0;
+  let offset = 0;
+
+  const report = () => {
+    try {
+      opts.onProgress?.({ ...progress });
+    } catch {
+      /* a failing progress callback must not break the upload */
+    }
+  };
+
+  for await (const bytes of rechunk(opts.data, chunkSize)) {
+    if (failure) break;
+    if (signal?.aborted) {
+      failure = { error: new RequestAbortedError(protocol.chunkType, `${uploadId}#${index}`, { cause: signal.reason }) };
+      break;
+    }
+    const size = bytes.byteLength;
+    const payload = protocol.chunk({ uploadId, index, offset, data: toBase64(bytes), size });
+    index++;
+    offset += size;
+    const p: Promise<void> = send(protocol.chunkType, payload, reqOpts).then(
+      () => {
+        inFlight.delete(p);
+        progress.uploadedBytes += size;
+        progress.chunks++;
+        report();
+      },
+      (error: unknown) => {
+        inFlight.delete(p);
+        failure ??= { error };
+      },
+    );
+    inFlight.add(p);
+    if (inFlight.size >= window) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
+  if (totalBytes !== undefined && opts.size !== undefined && offset !== totalBytes) {
+    throw new WsProtocolError(`upload of ${opts.name}: the data had ${offset} bytes but size said ${totalBytes}`);
+  }
+  const completed = await send(protocol.completeType, protocol.complete({ uploadId, chunks: index, size: offset }), reqOpts);
+  return protocol.file(completed);
+}
+
+function knownSize(data: UploadData): number | undefined {
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  if (data instanceof Uint8Array) return data.byteLength;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  return undefined;
+}
+
+/** Yields the data as pieces of exactly `size` bytes (the last one may be shorter). */
+export async function* rechunk(data: UploadData, size: number): AsyncGenerator<Uint8Array> {
+  if (typeof Blob !== 'undefined' && data instanceof Blob) {
+    for (let off = 0; off < data.size; off += size) yield new Uint8Array(await data.slice(off, off + size).arrayBuffer());
+    return;
+  }
+  if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+  if (data instanceof Uint8Array) {
+    for (let off = 0; off < data.byteLength; off += size) yield data.subarray(off, Math.min(off + size, data.byteLength));
+    return;
+  }
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const encoder = new TextEncoder();
+  for await (const piece of iterateBytes(data)) {
+    let bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
+    while (bytes.byteLength > 0) {
+      const take = Math.min(size - pendingBytes, bytes.byteLength);
+      pending.push(bytes.subarray(0, take));
+      pendingBytes += take;
+      bytes = bytes.subarray(take);
+      if (pendingBytes === size) {
+        yield concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  }
+  if (pendingBytes > 0) yield concat(pending, pendingBytes);
+}
+
+async function* iterateBytes(data: ReadableStream<Uint8Array> | ByteAsyncIterable): AsyncGenerator<Uint8Array | string> {
+  if (typeof (data as ReadableStream<Uint8Array>).getReader === 'function') {
+    // WHATWG streams are not async iterable in every browser: read them explicitly.
+    const reader = (data as ReadableStream<Uint8Array>).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        if (value) yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  if (typeof (data as ByteAsyncIterable)[Symbol.asyncIterator] === 'function') {
+    for await (const piece of data as ByteAsyncIterable) {
+      if (typeof piece === 'string' || piece instanceof Uint8Array) yield piece;
+      else throw new TypeError('upload data yielded something that is neither bytes nor a string');
+    }
+    return;
+  }
+  throw new TypeError('upload data must be a Blob, Uint8Array/Buffer, ArrayBuffer, ReadableStream or async iterable of bytes');
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
+  return out;
+}
+
+type BufferLike = { from(data: ArrayBufferLike, offset: number, length: number): { toString(enc: 'base64'): string } };
+
+/** Standard base64 of `bytes` (Buffer when the runtime has it, else btoa in slices). */
+export function toBase64(bytes: Uint8Array): string {
+  const B = (globalThis as { Buffer?: BufferLike }).Buffer;
+  if (B) return B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let bin = '';
+  const STEP = 0x8000;
+  for (let i = 0; i < bytes.byteLength; i += STEP) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + STEP) as unknown as number[]);
+  return btoa(bin);
+}
