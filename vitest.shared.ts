@@ -31,9 +31,8 @@ export function packageVitestConfig(overrides: UserConfig = {}) {
         testTimeout: 20_000,
         hookTimeout: 60_000,
         typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
-        reporters: process.env.S2SDK_TEST_REPORT
-          ? ['default', ['json', { outputFile: process.env.S2SDK_TEST_REPORT }]]
-          : ['default'],
+        // `npm test` asks for a JSON report per package (test-results/vitest.json) to print one summary line.
+        reporters: process.env.S2SDK_TEST_REPORT ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
       },
     }),
     overrides,
