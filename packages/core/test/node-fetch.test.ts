@@ -68,6 +68,23 @@ describe('createNodeFetch', () => {
     f.close();
   });
 
+  it('responses keep fetch semantics: url after redirects, one read, clone before reading', async () => {
+    const s = await serve((req, res) => {
+      if (req.url === '/a') {
+        res.writeHead(301, { location: '/b' });
+        res.end();
+      } else sendJson(res, 200, { at: req.url });
+    });
+    const f = createNodeFetch();
+    const res = await f(new Request(`${s.url}/a`));
+    expect(res.url).toBe(`${s.url}/b`);
+    expect(await res.clone().json()).toEqual({ at: '/b' });
+    expect(await res.text()).toBe('{"at":"/b"}');
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.text()).rejects.toThrow(TypeError);
+    f.close();
+  });
+
   it('has null bodies for 204 and HEAD', async () => {
     const s = await serve((req, res) => {
       res.writeHead(req.method === 'HEAD' ? 200 : 204, { 'x-a': '1' });
