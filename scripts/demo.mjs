@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// `npm run demo`: the main job on a fresh clone — regenerate the clients from
+// specs/, build every package, then run every example in examples/ against local
+// mocks (each example starts Prism or the WebSocket mock itself when no real URL
+// is given in its environment variable).
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './lib/workspace.mjs';
+
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const run = (label, cmd, args) => {
+  console.log(`\n=== ${label}`);
+  const r = spawnSync(cmd, args, { cwd: repoRoot, env, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`demo: ${label} failed (exit ${r.status})`);
+    process.exit(r.status ?? 1);
+  }
+};
+
+run('generate clients from specs/', join(repoRoot, 'node_modules/.bin/turbo'), ['run', 'generate', '--output-logs=errors-only']);
+run('build every package', join(repoRoot, 'node_modules/.bin/turbo'), ['run', 'build', '--output-logs=errors-only']);
+const examples = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.ts')).sort();
+for (const file of examples) run(`example ${file}`, process.execPath, ['--import', 'tsx', join('examples', file)]);
+console.log(`\ndemo: ${examples.length} examples ran against local mocks. Docs: npm run docs`);
