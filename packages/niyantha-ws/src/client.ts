@@ -76,7 +76,7 @@ export interface HeartbeatConfig extends HeartbeatOptions {
   probe?: { type: string; payload: unknown };
 }
 
-export interface RequestReplyClientOptions<Ops extends OperationMapShape> {
+export interface RequestReplyClientOptions<Ops extends OperationMapShape<Ops>> {
   url: string;
   /** The runtime operation table (generated `operationTable`). */
   operations: OperationTable<Ops>;
@@ -123,7 +123,7 @@ interface Pending {
 
 const ABANDONED_MEMORY = 512;
 
-export class RequestReplyClient<Ops extends OperationMapShape> extends TypedEmitter<ClientEvents> {
+export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends TypedEmitter<ClientEvents> {
   readonly url: string;
   #table: OperationTable<Ops>;
   #replyTypes: Set<string>;

@@ -55,7 +55,7 @@ export interface NiyanthaWsOptions {
 /** Default heartbeat probe: a cheap, read-only request declared in the spec. */
 export const DEFAULT_PROBE = { type: 'account.get', payload: {} } as const;
 
-export class NiyanthaWsClient<Ops extends OperationMapShape, File = unknown> extends RequestReplyClient<Ops> {
+export class NiyanthaWsClient<Ops extends OperationMapShape<Ops>, File = unknown> extends RequestReplyClient<Ops> {
   readonly #upload: UploadProtocol<File>;
 
   constructor(options: RequestReplyClientOptions<Ops>, upload: UploadProtocol<File>) {
@@ -86,7 +86,7 @@ export function s2sAuth(credentials: NiyanthaCredentials, app: string, storeId: 
 }
 
 /** Creates (without connecting) a Niyantha client over any operation table of the right shape. */
-export function createNiyanthaWsClient<Ops extends OperationMapShape, File = unknown>(
+export function createNiyanthaWsClient<Ops extends OperationMapShape<Ops>, File = unknown>(
   options: NiyanthaWsOptions,
   operations: OperationTable<Ops>,
   upload: UploadProtocol<File>,

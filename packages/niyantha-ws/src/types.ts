@@ -25,8 +25,12 @@ export interface OperationShape {
   auth: boolean;
 }
 
-/** A map of request type → operation description, as emitted by the generator. */
-export type OperationMapShape = { [type: string]: OperationShape };
+/**
+ * A map of request type → operation description, as emitted by the generator. F-bounded
+ * (`Ops extends OperationMapShape<Ops>`) so that interfaces, which have no implicit index
+ * signature, qualify.
+ */
+export type OperationMapShape<Ops> = { [K in keyof Ops]: OperationShape };
 
 /** One row of the runtime operation table. */
 export interface OperationTableEntry {
@@ -38,29 +42,29 @@ export interface OperationTableEntry {
 }
 
 /** The runtime operation table: reply/error/chunk message types per request type. */
-export type OperationTable<Ops extends OperationMapShape = OperationMapShape> = {
+export type OperationTable<Ops extends OperationMapShape<Ops>> = {
   readonly [K in keyof Ops & string]: OperationTableEntry;
 };
 
 /** Request types usable with `request()`: neither streaming nor the authentication request. */
-export type RequestType<Ops extends OperationMapShape> = {
+export type RequestType<Ops extends OperationMapShape<Ops>> = {
   [K in keyof Ops & string]: Ops[K]['streaming'] extends true ? never : Ops[K]['auth'] extends true ? never : K;
 }[keyof Ops & string];
 
 /** Request types usable with `stream()`. */
-export type StreamType<Ops extends OperationMapShape> = {
+export type StreamType<Ops extends OperationMapShape<Ops>> = {
   [K in keyof Ops & string]: Ops[K]['streaming'] extends true ? (Ops[K]['auth'] extends true ? never : K) : never;
 }[keyof Ops & string];
 
 /** The authentication request type(s) of a map. */
-export type AuthType<Ops extends OperationMapShape> = {
+export type AuthType<Ops extends OperationMapShape<Ops>> = {
   [K in keyof Ops & string]: Ops[K]['auth'] extends true ? K : never;
 }[keyof Ops & string];
 
-export type RequestPayload<Ops extends OperationMapShape, T extends keyof Ops> = Ops[T]['request'];
-export type ReplyPayload<Ops extends OperationMapShape, T extends keyof Ops> = Ops[T]['reply'];
-export type ChunkPayload<Ops extends OperationMapShape, T extends keyof Ops> = Ops[T]['chunk'];
-export type ErrorPayload<Ops extends OperationMapShape, T extends keyof Ops> = Ops[T]['error'];
+export type RequestPayload<Ops extends OperationMapShape<Ops>, T extends keyof Ops> = Ops[T]['request'];
+export type ReplyPayload<Ops extends OperationMapShape<Ops>, T extends keyof Ops> = Ops[T]['reply'];
+export type ChunkPayload<Ops extends OperationMapShape<Ops>, T extends keyof Ops> = Ops[T]['chunk'];
+export type ErrorPayload<Ops extends OperationMapShape<Ops>, T extends keyof Ops> = Ops[T]['error'];
 
 /** The wire envelope of every frame. */
 export interface Envelope<P = unknown> {

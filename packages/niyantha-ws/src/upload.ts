@@ -144,7 +144,7 @@ export async function* rechunk(data: UploadData, size: number): AsyncGenerator<U
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const encoder = new TextEncoder();
-  for await (const piece of iterateBytes(data)) {
+  for await (const piece of iterateBytes(data as ReadableStream<Uint8Array> | ByteAsyncIterable)) {
     let bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
     while (bytes.byteLength > 0) {
       const take = Math.min(size - pendingBytes, bytes.byteLength);

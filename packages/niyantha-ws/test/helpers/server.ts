@@ -82,7 +82,7 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
     url: `ws://127.0.0.1:${port}/ws`,
     conns,
     frames,
-    waitForConns: (n) => waitFor(() => conns.length >= n && conns[n - 1], `${n} connection(s)`),
+    waitForConns: (n) => waitFor(() => (conns.length >= n ? conns[n - 1] : undefined), `${n} connection(s)`),
     waitForFrame: (pred, what) => waitFor(() => frames.find(pred), what),
     close: async () => {
       for (const c of conns) c.ws.terminate();
