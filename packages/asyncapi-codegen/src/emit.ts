@@ -87,9 +87,9 @@ export function emitTypeScript(model: ApiModel, label: string): string {
   }
 
   out.push('/** Every message envelope, keyed by its `type`. */');
-  out.push('export interface Messages {');
+  out.push('export type Messages = {');
   for (const m of model.messages) out.push(`  ${tsKey(m.type)}: ${m.name};`);
-  out.push('}');
+  out.push('};');
   out.push('');
   out.push('export type MessageType = keyof Messages;');
   out.push('');
@@ -99,7 +99,7 @@ export function emitTypeScript(model: ApiModel, label: string): string {
   out.push(' * are payload types (the envelope `payload` field); `replyType`, `errorType` and');
   out.push(' * `chunkType` are the message types that answer the request.');
   out.push(' */');
-  out.push('export interface Operations {');
+  out.push('export type Operations = {');
   for (const op of model.operations) {
     const p = (m: MessageModel) => `${m.name}['payload']`;
     out.push(docBlock(operationDoc(op), '  ').replace(/\n$/, ''));
@@ -115,16 +115,16 @@ export function emitTypeScript(model: ApiModel, label: string): string {
     out.push(`    auth: ${op.auth};`);
     out.push('  };');
   }
-  out.push('}');
+  out.push('};');
   out.push('');
   out.push('export type RequestType = keyof Operations;');
   out.push('');
 
   out.push('/** Server-sent messages (receive operations), keyed by type; values are payload types. */');
   if (model.events.length) {
-    out.push('export interface Events {');
+    out.push('export type Events = {');
     for (const m of model.events) out.push(`  ${tsKey(m.type)}: ${m.name}['payload'];`);
-    out.push('}');
+    out.push('};');
   } else {
     out.push('export type Events = Record<never, never>;');
   }
@@ -151,10 +151,10 @@ export function emitTypeScript(model: ApiModel, label: string): string {
   out.push(`export const eventTypes = [${model.events.map((m) => tsString(m.type)).join(', ')}] as const;`);
   out.push('');
   out.push('/** The request type of the authentication operation (`x-s2sdk-auth`), or null. */');
-  out.push(`export const authRequestType = ${model.authType ? tsString(model.authType) : 'null'};`);
+  out.push(`export const authRequestType = ${model.authType ? `${tsString(model.authType)} as const` : 'null'};`);
   out.push('');
   out.push('/** The generic error message type (answers to unauthenticated or invalid requests), or null. */');
-  out.push(`export const errorMessageType = ${model.errorType ? tsString(model.errorType) : 'null'};`);
+  out.push(`export const errorMessageType = ${model.errorType ? `${tsString(model.errorType)} as const` : 'null'};`);
   return out.join('\n') + '\n';
 }
 

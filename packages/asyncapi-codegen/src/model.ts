@@ -159,7 +159,8 @@ async function parseDocument(input: AsyncApiInput, label: string | undefined): P
   if (errors.length || !output.document) {
     const problems = errors.map((d) => {
       const where = d.path.length ? d.path.join('.') : '(document)';
-      return `${where}: ${d.message}${d.code ? ` [${String(d.code)}]` : ''}`;
+      const line = d.range && d.range.start.line >= 0 ? ` (line ${d.range.start.line + 1})` : '';
+      return `${where}${line}: ${d.message}${d.code ? ` [${String(d.code)}]` : ''}`;
     });
     if (!problems.length) problems.push('the parser returned no document');
     throw new AsyncApiCodegenError(source, `the document has ${errors.length || 1} parse error(s)`, problems);
