@@ -4,6 +4,7 @@ import {
   createApiClient,
   INSPECT,
   MalformedResponseError,
+  registerSecretValue,
   Secret,
   unwrap,
   type ApiClient,
@@ -158,6 +159,8 @@ function assertAuthTokenResponse(data: unknown, response: Response): AuthTokenRe
   if (!d || typeof d !== 'object' || typeof d.token !== 'string' || d.token.length === 0) {
     throw new MalformedResponseError(response.status, response.headers.get('content-type') ?? undefined, 'expected { data: { token, expiry, ... } }');
   }
+  // From now on the token is scrubbed from every message and log line the SDK emits.
+  registerSecretValue(d.token);
   return data as AuthTokenResponse;
 }
 
