@@ -52,6 +52,29 @@ export interface NiyanthaWsOptions {
   signal?: AbortSignal;
 }
 
+/** file.stream.* as specified in specs/niyantha/asyncapi.yaml. */
+export function niyanthaUploadProtocol<File>(): UploadProtocol<File> {
+  return {
+    startType: 'file.stream.start',
+    chunkType: 'file.stream.chunk',
+    completeType: 'file.stream.complete',
+    start: ({ name, contentType, size, sha256 }) => ({ name, content_type: contentType, size, ...(sha256 ? { sha256 } : {}) }),
+    uploadId: (r) => (r as { upload_id: string }).upload_id,
+    maxChunkBytes: (r) => {
+      const n = (r as { chunk_size?: unknown }).chunk_size;
+      return typeof n === 'number' && n > 0 ? n : undefined;
+    },
+    chunk: ({ uploadId, index, data }) => ({ upload_id: uploadId, seq: index, data }),
+    ackProgress: (a) => {
+      const ack = a as { received_bytes?: unknown; total_bytes?: unknown };
+      if (typeof ack?.received_bytes !== 'number') return undefined;
+      return typeof ack.total_bytes === 'number' ? { receivedBytes: ack.received_bytes, totalBytes: ack.total_bytes } : { receivedBytes: ack.received_bytes };
+    },
+    complete: ({ uploadId }) => ({ upload_id: uploadId }),
+    file: (r) => r as File,
+  };
+}
+
 /** Default heartbeat probe: a cheap, read-only request declared in the spec. */
 export const DEFAULT_PROBE = { type: 'account.get', payload: {} } as const;
 

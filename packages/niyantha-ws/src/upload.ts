@@ -1,9 +1,12 @@
 // Chunked file upload over the request/reply socket:
-//   file.stream.start → N × file.stream.chunk (base64) → file.stream.complete
-// Up to `window` chunks are in flight at once (frames leave in order on the single socket);
-// progress is reported from the chunk acknowledgements, never from what was merely sent.
+//   file.stream.start { name, content_type, size } → N × file.stream.chunk { upload_id, seq, data(base64) }
+//   → file.stream.complete { upload_id }
+// Up to `window` chunks are in flight at once (frames leave in order on the single socket and
+// the server handles them in arrival order); progress is reported from the chunk
+// acknowledgements (`received_bytes` / `total_bytes`), never from what was merely sent.
 // Works with no node builtins: Buffer is used for base64 only when the runtime has it.
-import { RequestAbortedError, WsProtocolError } from './errors.js';
+import { ConfigurationError } from '@s2sdk/core';
+import { RequestAbortedError } from './errors.js';
 import type { RequestOptions } from './types.js';
 
 /** Anything with an async iterator of bytes: a Node Readable (NodeJS.ReadableStream), an async generator, … */
@@ -15,8 +18,8 @@ export type UploadData = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8A
 export interface UploadProgress {
   /** Bytes acknowledged by the server so far. */
   uploadedBytes: number;
-  /** Total size when known (Blob, Uint8Array or the `size` option). */
-  totalBytes: number | undefined;
+  /** Size of the file (the server's `total_bytes`). */
+  totalBytes: number;
   /** Chunks acknowledged so far. */
   chunks: number;
 }
@@ -27,9 +30,14 @@ export interface UploadFileOptions {
   /** Media type, e.g. `image/png`. */
   contentType: string;
   data: UploadData;
-  /** Total size in bytes for streams, when known (used for progress; sent at start when the spec allows). */
+  /**
+   * Exact size in bytes. Required by `file.stream.start`: known for Blob/Uint8Array/ArrayBuffer;
+   * for streams, pass it to upload while reading — without it the stream is first read into memory.
+   */
   size?: number;
-  /** Raw bytes per chunk before base64 (default 48 KiB → 64 KiB of base64). */
+  /** Optional lower-case hex SHA-256 of the whole file; the server verifies it at completion. */
+  sha256?: string;
+  /** Upper bound of decoded bytes per chunk (default: the server's `chunk_size`, else 256 KiB). */
   chunkSize?: number;
   /** Chunks sent ahead of their acknowledgement (default 4; 1 = strictly sequential). */
   window?: number;
@@ -46,19 +54,21 @@ export interface UploadProtocol<File = unknown> {
   startType: string;
   chunkType: string;
   completeType: string;
-  start(init: { name: string; contentType: string; size: number | undefined }): unknown;
+  start(init: { name: string; contentType: string; size: number; sha256: string | undefined }): unknown;
   /** The stream/upload id from the start reply. */
   uploadId(startReply: unknown): string | number;
   /** Server's preferred maximum raw chunk size from the start reply, if any. */
   maxChunkBytes?(startReply: unknown): number | undefined;
   chunk(init: { uploadId: string | number; index: number; offset: number; data: string; size: number }): unknown;
+  /** Progress reported by a chunk acknowledgement, when the protocol has it. */
+  ackProgress?(ack: unknown): { receivedBytes: number; totalBytes?: number } | undefined;
   complete(init: { uploadId: string | number; chunks: number; size: number }): unknown;
   file(completeReply: unknown): File;
 }
 
 export type UploadSend = (type: string, payload: unknown, options?: RequestOptions) => Promise<unknown>;
 
-export const DEFAULT_CHUNK_SIZE = 48 * 1024;
+export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 export const DEFAULT_WINDOW = 4;
 
 export async function uploadFile<File>(send: UploadSend, protocol: UploadProtocol<File>, opts: UploadFileOptions): Promise<File> {
@@ -67,15 +77,24 @@ export async function uploadFile<File>(send: UploadSend, protocol: UploadProtoco
   if (signal) reqOpts.signal = signal;
   if (opts.timeoutMs !== undefined) reqOpts.timeoutMs = opts.timeoutMs;
   const window = Math.max(1, Math.floor(opts.window ?? DEFAULT_WINDOW));
-  const totalBytes = opts.size ?? knownSize(opts.data);
+  let data = opts.data;
+  let totalBytes = opts.size ?? knownSize(data);
+  if (totalBytes === undefined) {
+    // The protocol needs the exact size up front: read the stream into memory.
+    data = await readAll(data);
+    totalBytes = data.byteLength;
+  }
+  if (!Number.isInteger(totalBytes) || totalBytes < 1) throw new ConfigurationError(`uploadFile(${opts.name}): size must be a positive integer (empty files cannot be uploaded)`);
+  const size = totalBytes;
 
-  const started = await send(protocol.startType, protocol.start({ name: opts.name, contentType: opts.contentType, size: totalBytes }), reqOpts);
+  const started = await send(protocol.startType, protocol.start({ name: opts.name, contentType: opts.contentType, size, sha256: opts.sha256 }), reqOpts);
   const uploadId = protocol.uploadId(started);
   const serverMax = protocol.maxChunkBytes?.(started);
-  let chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  let chunkSize = Math.floor(opts.chunkSize ?? serverMax ?? DEFAULT_CHUNK_SIZE);
   if (serverMax !== undefined && serverMax > 0) chunkSize = Math.min(chunkSize, serverMax);
+  chunkSize = Math.max(1, chunkSize);
 
-  const progress: UploadProgress = { uploadedBytes: 0, totalBytes, chunks: 0 };
+  const progress: UploadProgress = { uploadedBytes: 0, totalBytes: size, chunks: 0 };
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let index = 0;
@@ -89,20 +108,26 @@ export async function uploadFile<File>(send: UploadSend, protocol: UploadProtoco
     }
   };
 
-  for await (const bytes of rechunk(opts.data, chunkSize)) {
+  for await (const bytes of rechunk(data, chunkSize)) {
     if (failure) break;
     if (signal?.aborted) {
       failure = { error: new RequestAbortedError(protocol.chunkType, `${uploadId}#${index}`, { cause: signal.reason }) };
       break;
     }
-    const size = bytes.byteLength;
-    const payload = protocol.chunk({ uploadId, index, offset, data: toBase64(bytes), size });
+    const n = bytes.byteLength;
+    if (offset + n > size) {
+      failure = { error: new ConfigurationError(`uploadFile(${opts.name}): the data is longer than the declared size ${size}`) };
+      break;
+    }
+    const payload = protocol.chunk({ uploadId, index, offset, data: toBase64(bytes), size: n });
     index++;
-    offset += size;
+    offset += n;
     const p: Promise<void> = send(protocol.chunkType, payload, reqOpts).then(
-      () => {
+      (ack) => {
         inFlight.delete(p);
-        progress.uploadedBytes += size;
+        const reported = protocol.ackProgress?.(ack);
+        progress.uploadedBytes = reported ? Math.max(progress.uploadedBytes, reported.receivedBytes) : progress.uploadedBytes + n;
+        if (reported?.totalBytes !== undefined) progress.totalBytes = reported.totalBytes;
         progress.chunks++;
         report();
       },
@@ -116,11 +141,19 @@ export async function uploadFile<File>(send: UploadSend, protocol: UploadProtoco
   }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
-  if (totalBytes !== undefined && opts.size !== undefined && offset !== totalBytes) {
-    throw new WsProtocolError(`upload of ${opts.name}: the data had ${offset} bytes but size said ${totalBytes}`);
-  }
+  if (offset !== size) throw new ConfigurationError(`uploadFile(${opts.name}): the data had ${offset} bytes but the declared size is ${size}`);
   const completed = await send(protocol.completeType, protocol.complete({ uploadId, chunks: index, size: offset }), reqOpts);
   return protocol.file(completed);
+}
+
+async function readAll(data: UploadData): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const p of rechunk(data, 1 << 20)) {
+    parts.push(p.slice());
+    total += p.byteLength;
+  }
+  return concat(parts, total);
 }
 
 function knownSize(data: UploadData): number | undefined {
@@ -187,6 +220,7 @@ async function* iterateBytes(data: ReadableStream<Uint8Array> | ByteAsyncIterabl
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   if (parts.length === 1) return parts[0] as Uint8Array;
+  if (parts.length === 0) return new Uint8Array(0);
   const out = new Uint8Array(total);
   let off = 0;
   for (const p of parts) {

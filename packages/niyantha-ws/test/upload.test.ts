@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
+import { ConfigurationError } from '@s2sdk/core';
 import { RequestAbortedError, WsRequestError } from '../src/errors.js';
 import { rechunk, toBase64, type UploadProgress } from '../src/upload.js';
 import { cleanupList, rejectionOf, startRawServer, type Conn, type Frame } from './helpers/server.js';
@@ -13,56 +14,69 @@ interface UploadServerOptions {
   /** Delay each chunk ack (ms) to let a window of chunks pile up. */
   ackDelayMs?: number;
   failChunk?: number;
+  /** The chunk_size the server announces (default 262144). */
+  chunkSize?: number;
 }
 
-/** Plays the file.stream.* protocol: keeps the decoded bytes, acks each chunk, returns a File on complete. */
+/** Plays file.stream.* as specified: keeps the decoded bytes, acks each chunk with progress, returns a File on complete. */
 async function uploadServer(opts: UploadServerOptions = {}) {
-  const streams = new Map<string, { name: string; content_type: string; parts: Buffer[] }>();
+  const uploads = new Map<string, { name: string; content_type: string; size: number; parts: Buffer[]; received: number }>();
   let outstanding = 0;
   let maxOutstanding = 0;
+  const problems: string[] = [];
   const handle = (m: Frame, c: Conn) => {
     if (m.type === 'file.stream.start') {
-      const id = `st-${streams.size + 1}`;
-      streams.set(id, { name: m.payload.name, content_type: m.payload.content_type, parts: [] });
-      c.reply(m, 'file.stream.start.ok', { stream_id: id });
+      if (!Number.isInteger(m.payload.size) || m.payload.size < 1) return c.fail(m, 'validation_failed', 'size');
+      const id = `up_${uploads.size + 1}`;
+      uploads.set(id, { name: m.payload.name, content_type: m.payload.content_type, size: m.payload.size, parts: [], received: 0 });
+      c.reply(m, 'file.stream.start.ok', { upload_id: id, chunk_size: opts.chunkSize ?? 262144, expires_at: 1739497200 });
     } else if (m.type === 'file.stream.chunk') {
-      const st = streams.get(m.payload.stream_id)!;
-      expect(m.payload.seq).toBe(st.parts.length);
-      st.parts.push(Buffer.from(m.payload.data, 'base64'));
-      if (opts.failChunk === m.payload.seq) {
-        c.fail(m, 'invalid_chunk', 'chunk rejected');
-        return;
-      }
+      const up = uploads.get(m.payload.upload_id)!;
+      if (m.payload.seq !== up.parts.length) return c.fail(m, 'chunk_out_of_order', `expected ${up.parts.length}`);
+      const bytes = Buffer.from(m.payload.data, 'base64');
+      if (bytes.length > (opts.chunkSize ?? 262144)) problems.push(`chunk ${m.payload.seq} too large: ${bytes.length}`);
+      if (opts.failChunk === m.payload.seq) return c.fail(m, 'upload_expired', 'upload expired');
+      up.parts.push(bytes);
+      up.received += bytes.length;
+      const ack = { upload_id: m.payload.upload_id, seq: m.payload.seq, received_bytes: up.received, total_bytes: up.size };
       outstanding++;
       maxOutstanding = Math.max(maxOutstanding, outstanding);
-      const ack = () => {
+      const send = () => {
         outstanding--;
-        c.reply(m, 'file.stream.chunk.ok', { stream_id: m.payload.stream_id, seq: m.payload.seq, received: Buffer.concat(st.parts).length });
+        c.reply(m, 'file.stream.chunk.ok', ack);
       };
-      if (opts.ackDelayMs) setTimeout(ack, opts.ackDelayMs);
-      else ack();
+      if (opts.ackDelayMs) setTimeout(send, opts.ackDelayMs);
+      else send();
     } else if (m.type === 'file.stream.complete') {
-      const st = streams.get(m.payload.stream_id)!;
-      const size = Buffer.concat(st.parts).length;
-      c.reply(m, 'file.stream.complete.ok', { id: 12, name: st.name, content_type: st.content_type, size, url: 'https://files.example/f/12', created_at: 1739493600 });
+      const up = uploads.get(m.payload.upload_id)!;
+      if (up.received !== up.size) return c.fail(m, 'upload_size_mismatch', 'size mismatch');
+      c.reply(m, 'file.stream.complete.ok', { id: 64, name: up.name, content_type: up.content_type, size: up.received, url: 'https://files.example/f/64', created_at: 1739494000 });
     }
   };
   const server = await startRawServer({ onFrame: handle });
   return {
     server,
-    content: (id = 'st-1') => Buffer.concat(streams.get(id)!.parts),
+    problems,
+    content: (id = 'up_1') => Buffer.concat(uploads.get(id)!.parts),
     get maxOutstanding() {
       return maxOutstanding;
     },
   };
 }
 
+async function setup(opts?: UploadServerOptions) {
+  const u = await uploadServer(opts);
+  cleanup.add(u.server, (s) => s.close());
+  const client = cleanup.add(fixtureClient(u.server.url), (c) => c.close());
+  await client.connect();
+  return { u, client };
+}
+
+const chunkFrames = (u: { server: { frames: Frame[] } }) => u.server.frames.filter((f) => f.type === 'file.stream.chunk');
+
 describe('uploadFile', () => {
-  it('uploads a Node Readable in base64 chunks and reports progress from the acks', async () => {
-    const u = await uploadServer({ ackDelayMs: 5 });
-    cleanup.add(u.server, (s) => s.close());
-    const client = cleanup.add(fixtureClient(u.server.url), (c) => c.close());
-    await client.connect();
+  it('streams a Node Readable of declared size in base64 chunks; progress comes from the acks', async () => {
+    const { u, client } = await setup({ ackDelayMs: 5 });
     const data = randomBytes(10_000);
     // Irregular source pieces exercise the re-chunking.
     const pieces = [data.subarray(0, 1), data.subarray(1, 3000), data.subarray(3000, 3001), data.subarray(3001)];
@@ -71,46 +85,56 @@ describe('uploadFile', () => {
       name: 'aadhaar-front.jpg',
       contentType: 'image/jpeg',
       data: Readable.from(pieces),
+      size: 10_000,
       chunkSize: 4096,
       window: 2,
       onProgress: (p) => progress.push(p),
     });
-    expect(file).toMatchObject({ id: 12, name: 'aadhaar-front.jpg', content_type: 'image/jpeg', size: 10_000 });
+    expect(file).toMatchObject({ id: 64, name: 'aadhaar-front.jpg', content_type: 'image/jpeg', size: 10_000 });
     expect(u.content().equals(data)).toBe(true);
-    expect(progress.map((p) => p.uploadedBytes)).toEqual([4096, 8192, 10_000]);
-    expect(progress.at(-1)).toEqual({ uploadedBytes: 10_000, totalBytes: undefined, chunks: 3 });
+    expect(progress).toEqual([
+      { uploadedBytes: 4096, totalBytes: 10_000, chunks: 1 },
+      { uploadedBytes: 8192, totalBytes: 10_000, chunks: 2 },
+      { uploadedBytes: 10_000, totalBytes: 10_000, chunks: 3 },
+    ]);
     expect(u.maxOutstanding).toBeLessThanOrEqual(2);
-    const types = u.server.frames.map((f) => f.type);
-    expect(types).toEqual(['auth.login', 'file.stream.start', 'file.stream.chunk', 'file.stream.chunk', 'file.stream.chunk', 'file.stream.complete']);
-    expect(u.server.frames[1]!.payload).toEqual({ name: 'aadhaar-front.jpg', content_type: 'image/jpeg' });
+    expect(u.server.frames.map((f) => f.type)).toEqual(['auth.login', 'file.stream.start', 'file.stream.chunk', 'file.stream.chunk', 'file.stream.chunk', 'file.stream.complete']);
+    expect(u.server.frames[1]!.payload).toEqual({ name: 'aadhaar-front.jpg', content_type: 'image/jpeg', size: 10_000 });
+    expect(chunkFrames(u).map((f) => [f.payload.upload_id, f.payload.seq])).toEqual([
+      ['up_1', 0],
+      ['up_1', 1],
+      ['up_1', 2],
+    ]);
   });
 
-  it('uploads a Blob with its size known up front', async () => {
-    const u = await uploadServer();
-    cleanup.add(u.server, (s) => s.close());
-    const client = cleanup.add(fixtureClient(u.server.url), (c) => c.close());
-    await client.connect();
+  it('reads a Node Readable of unknown size into memory first (the protocol needs the size up front)', async () => {
+    const { u, client } = await setup();
+    const data = randomBytes(3000);
+    const file = await client.uploadFile({ name: 'n.bin', contentType: 'application/octet-stream', data: Readable.from([data.subarray(0, 1000), data.subarray(1000)]), chunkSize: 1024 });
+    expect(file.size).toBe(3000);
+    expect(u.content().equals(data)).toBe(true);
+    expect(u.server.frames[1]!.payload.size).toBe(3000);
+  });
+
+  it('uploads a Blob, using the server chunk_size by default and as an upper bound', async () => {
+    const { u, client } = await setup({ chunkSize: 2000 });
     const data = randomBytes(5000);
     const progress: UploadProgress[] = [];
-    const file = await client.uploadFile({ name: 'logo.png', contentType: 'image/png', data: new Blob([data]), chunkSize: 2000, onProgress: (p) => progress.push(p) });
+    const file = await client.uploadFile({ name: 'logo.png', contentType: 'image/png', data: new Blob([data]), onProgress: (p) => progress.push(p) });
     expect(file.size).toBe(5000);
     expect(u.content().equals(data)).toBe(true);
-    expect(progress.map((p) => [p.uploadedBytes, p.totalBytes])).toEqual([
-      [2000, 5000],
-      [4000, 5000],
-      [5000, 5000],
-    ]);
-    expect(u.server.frames[1]!.payload).toEqual({ name: 'logo.png', content_type: 'image/png', size: 5000 });
+    expect(progress.map((p) => p.uploadedBytes)).toEqual([2000, 4000, 5000]);
+    // A larger requested chunkSize is capped by the server's.
+    await client.uploadFile({ name: 'logo2.png', contentType: 'image/png', data: new Blob([data]), chunkSize: 1 << 20, sha256: 'a'.repeat(64) });
+    expect(u.problems).toEqual([]);
+    expect(u.server.frames.filter((f) => f.type === 'file.stream.start')[1]!.payload).toEqual({ name: 'logo2.png', content_type: 'image/png', size: 5000, sha256: 'a'.repeat(64) });
   });
 
-  it('uploads a Uint8Array, a web ReadableStream and an empty file', async () => {
-    const u = await uploadServer();
-    cleanup.add(u.server, (s) => s.close());
-    const client = cleanup.add(fixtureClient(u.server.url), (c) => c.close());
-    await client.connect();
+  it('uploads a Uint8Array and a web ReadableStream', async () => {
+    const { u, client } = await setup();
     const a = randomBytes(3000);
     expect((await client.uploadFile({ name: 'a', contentType: 'application/octet-stream', data: new Uint8Array(a), chunkSize: 1024 })).size).toBe(3000);
-    expect(u.content('st-1').equals(a)).toBe(true);
+    expect(u.content('up_1').equals(a)).toBe(true);
     const b = randomBytes(2500);
     const web = new ReadableStream<Uint8Array>({
       start(ctl) {
@@ -119,30 +143,35 @@ describe('uploadFile', () => {
         ctl.close();
       },
     });
-    expect((await client.uploadFile({ name: 'b', contentType: 'text/plain', data: web, chunkSize: 1024 })).size).toBe(2500);
-    expect(u.content('st-2').equals(b)).toBe(true);
-    const empty = await client.uploadFile({ name: 'empty', contentType: 'text/plain', data: new Uint8Array(0) });
-    expect(empty.size).toBe(0);
-    expect(u.server.frames.filter((f) => f.type === 'file.stream.chunk' && f.payload.stream_id === 'st-3')).toHaveLength(0);
+    expect((await client.uploadFile({ name: 'b', contentType: 'text/plain', data: web, size: 2500, chunkSize: 1024 })).size).toBe(2500);
+    expect(u.content('up_2').equals(b)).toBe(true);
+  });
+
+  it('refuses empty files and data that does not match the declared size', async () => {
+    const { u, client } = await setup();
+    expect(await rejectionOf(client.uploadFile({ name: 'e', contentType: 'text/plain', data: new Uint8Array(0) }))).toBeInstanceOf(ConfigurationError);
+    expect(u.server.frames.some((f) => f.type === 'file.stream.start')).toBe(false);
+    const longer = await rejectionOf(client.uploadFile({ name: 'l', contentType: 'text/plain', data: Readable.from([randomBytes(3000)]), size: 2000, chunkSize: 1000 }));
+    expect(longer).toBeInstanceOf(ConfigurationError);
+    expect(longer.message).toContain('longer than the declared size');
+    const shorter = await rejectionOf(client.uploadFile({ name: 's', contentType: 'text/plain', data: Readable.from([randomBytes(1500)]), size: 2000, chunkSize: 1000 }));
+    expect(shorter).toBeInstanceOf(ConfigurationError);
+    expect(u.server.frames.some((f) => f.type === 'file.stream.complete')).toBe(false);
+    // Never more bytes than declared went over the wire.
+    expect(chunkFrames(u).filter((f) => f.payload.upload_id === 'up_1')).toHaveLength(2);
   });
 
   it('rejects with the chunk error and does not complete the upload', async () => {
-    const u = await uploadServer({ failChunk: 1 });
-    cleanup.add(u.server, (s) => s.close());
-    const client = cleanup.add(fixtureClient(u.server.url), (c) => c.close());
-    await client.connect();
+    const { u, client } = await setup({ failChunk: 1 });
     const err = await rejectionOf(client.uploadFile({ name: 'x', contentType: 'text/plain', data: randomBytes(5000), chunkSize: 1000, window: 1 }));
     expect(err).toBeInstanceOf(WsRequestError);
-    expect(err.code).toBe('invalid_chunk');
+    expect(err.code).toBe('upload_expired');
     expect(u.server.frames.some((f) => f.type === 'file.stream.complete')).toBe(false);
-    expect(u.server.frames.filter((f) => f.type === 'file.stream.chunk')).toHaveLength(2);
+    expect(chunkFrames(u)).toHaveLength(2);
   });
 
   it('aborts an upload via AbortSignal', async () => {
-    const u = await uploadServer({ ackDelayMs: 20 });
-    cleanup.add(u.server, (s) => s.close());
-    const client = cleanup.add(fixtureClient(u.server.url), (c) => c.close());
-    await client.connect();
+    const { u, client } = await setup({ ackDelayMs: 20 });
     const ac = new AbortController();
     const err = await rejectionOf(
       client.uploadFile({
@@ -157,7 +186,7 @@ describe('uploadFile', () => {
     );
     expect(err).toBeInstanceOf(RequestAbortedError);
     expect(u.server.frames.some((f) => f.type === 'file.stream.complete')).toBe(false);
-    expect(u.server.frames.filter((f) => f.type === 'file.stream.chunk').length).toBeLessThan(20);
+    expect(chunkFrames(u).length).toBeLessThan(20);
   });
 });
 
