@@ -1,0 +1,54 @@
+// @s2sdk/niyantha-ws — typed request/reply WebSocket client for the Niyantha Account S2S API.
+export { RequestReplyClient, safeUrl, type AuthConfig, type ClientEvents, type FrameValidator, type HeartbeatConfig, type RequestReplyClientOptions } from './client.js';
+export {
+  NiyanthaWsClient,
+  createNiyanthaWsClient,
+  niyanthaUploadProtocol,
+  DEFAULT_URL,
+  DEFAULT_APP,
+  DEFAULT_PROBE,
+  type NiyanthaCredentials,
+  type NiyanthaWsOptions,
+} from './niyantha-client.js';
+export {
+  NiyanthaWsError,
+  WsRequestError,
+  WsAuthenticationError,
+  RequestTimeoutError,
+  RequestAbortedError,
+  ConnectionLostError,
+  ConnectError,
+  ReconnectFailedError,
+  QueueFullError,
+  ClientClosedError,
+  HeartbeatTimeoutError,
+  WsValidationError,
+  WsProtocolError,
+  type WsErrorPayload,
+} from './errors.js';
+export type { WsStream } from './stream.js';
+export type { UploadData, UploadFileOptions, UploadProgress, UploadProtocol, ByteAsyncIterable } from './upload.js';
+export { frameValidator, loadAjv, type MessageSchemas } from './validate.js';
+export type {
+  AuthType,
+  ChunkPayload,
+  ConnectionState,
+  Envelope,
+  ErrorPayload,
+  HeartbeatOptions,
+  Logger,
+  OperationMapShape,
+  OperationShape,
+  OperationTable,
+  OperationTableEntry,
+  ReconnectOptions,
+  ReplyPayload,
+  RequestOptions,
+  RequestPayload,
+  RequestType,
+  StreamType,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './types.js';
+// Core errors users commonly catch, re-exported for convenience.
+export { S2sdkError, AuthenticationError, TimeoutError, AbortedError, NetworkError, Secret } from '@s2sdk/core';
