@@ -1082,11 +1082,8 @@ export interface components {
             purpose: components["schemas"]["AfaPurpose"];
             channel: components["schemas"]["AfaChannel"];
             recipient: string;
-            /**
-             * @description Lifetime of the OTP.
-             * @default 300
-             */
-            ttl_seconds: number;
+            /** @description Lifetime of the OTP in seconds. Default 300. */
+            ttl_seconds?: number;
             /** @description Caller's idempotency reference (e.g. its own transaction id). */
             reference?: string;
             /** @description Up to 10 string values echoed back in the response (never shown to the user). */
@@ -1167,8 +1164,8 @@ export interface components {
             name: string;
             persona: string;
             greeting?: string;
-            /** @default en-IN */
-            language: string;
+            /** @description BCP 47 tag of the answer language. Default en-IN. */
+            language?: string;
             avatar_file_id?: components["schemas"]["Id"];
         };
         /** @description A page of AI characters (see ListEnvelope). */
@@ -1220,11 +1217,8 @@ export interface components {
         ApiKeyCreateRequest: {
             /** @description Label for the key (not unique). */
             name: string;
-            /**
-             * @description Lifetime in seconds from creation.
-             * @default 86400
-             */
-            ttl_seconds: number;
+            /** @description Lifetime in seconds from creation (60 s – 365 days). Default 86400 (24 h) when neither this nor expires_at is given. */
+            ttl_seconds?: number;
             /** @description Absolute expiry instant (Unix seconds). */
             expires_at?: components["schemas"]["UnixSeconds"];
         };
@@ -2199,8 +2193,8 @@ export interface components {
             type: components["schemas"]["Slug"];
             unit: components["schemas"]["Slug"];
             price_per_unit: components["schemas"]["Amount"];
-            /** @default 1 */
-            min_order_unit: number;
+            /** @description Smallest quantity per order. Default 1. */
+            min_order_unit?: number;
             max_order_unit?: number;
             stock_type: components["schemas"]["StockType"];
             stock?: number;

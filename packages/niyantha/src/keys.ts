@@ -1,0 +1,129 @@
+// Key management client: POST/GET /api/v1/session/keys, POST /api/v1/session/keys/{id}/expire.
+// Authenticated with the account's session token (Bearer), never with an S2S key.
+import {
+  ConfigurationError,
+  createApiClient,
+  INSPECT,
+  Secret,
+  unwrap,
+  type ApiClient,
+  type Logger,
+  type Middleware,
+  type RetryOptions,
+  type TransportOptions,
+} from '@s2sdk/core';
+import type { paths } from './generated/schema.gen.js';
+import { operationTable } from './operations.js';
+import { checkBaseUrl, SCHEMES, type CallOptions } from './shared.js';
+import type { ApiKey, ApiKeyCreateRequest, ApiKeyList, ApiKeySummary } from './types.js';
+
+/** A session token, or a function returning the current one (called per request, e.g. a token manager's `getToken`). */
+export type SessionTokenSource = string | Secret | (() => string | Secret | Promise<string | Secret>);
+
+export interface KeyManagementClientOptions {
+  /** Default `https://api.niyantha.in`. */
+  baseUrl?: string;
+  sessionToken: SessionTokenSource;
+  fetch?: TransportOptions['fetch'];
+  timeoutMs?: number;
+  deadlineMs?: number;
+  /** Retries: list and expire (x-idempotent) always; create because it is sent with an Idempotency-Key. */
+  retry?: RetryOptions | false;
+  logger?: Logger;
+  headers?: Record<string, string>;
+  middleware?: Middleware[];
+}
+
+/** A newly created key. `secret` is a {@link Secret}: `secret.reveal()` gives the value once you need it. */
+export interface CreatedApiKey extends Omit<ApiKey, 'secret'> {
+  secret: Secret;
+}
+
+export interface CreateKeyOptions extends CallOptions {
+  /** Idempotency-Key header (default: a random UUID, so a retried create never makes two keys). */
+  idempotencyKey?: string;
+}
+
+export interface KeyManagementClient {
+  readonly baseUrl: string;
+  readonly raw: ApiClient<paths>;
+  /** `POST /api/v1/session/keys`. Default expiry 24 h; give `ttl_seconds` OR `expires_at` (both → 422). */
+  create(input: ApiKeyCreateRequest, options?: CreateKeyOptions): Promise<CreatedApiKey>;
+  /** `GET /api/v1/session/keys`: every key of the account, without secrets. */
+  list(options?: CallOptions): Promise<ApiKeyList>;
+  /** `POST /api/v1/session/keys/{id}/expire`: revokes the key for REST and WebSocket (idempotent). */
+  expire(id: number, options?: CallOptions): Promise<ApiKeySummary>;
+}
+
+class KeyManagementClientImpl implements KeyManagementClient {
+  readonly baseUrl: string;
+  readonly raw: ApiClient<paths>;
+
+  constructor(options: KeyManagementClientOptions) {
+    if (!options || typeof options !== 'object') throw new ConfigurationError('createKeyManagementClient: options are required');
+    this.baseUrl = checkBaseUrl(options.baseUrl);
+    const source = options.sessionToken;
+    let resolveToken: () => Promise<Secret>;
+    if (typeof source === 'function') {
+      resolveToken = async () => Secret.from(await source(), 'sessionToken');
+    } else {
+      const fixed = Secret.from(source as string | Secret, 'sessionToken');
+      resolveToken = async () => fixed;
+    }
+    this.raw = createApiClient<paths>({
+      baseUrl: this.baseUrl,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      retry: options.retry,
+      logger: options.logger,
+      headers: options.headers,
+      middleware: options.middleware,
+      operations: operationTable,
+      auth: async ({ request, schemaPath, operation }) => {
+        if (operation && !operation.security.some((alt) => alt.includes(SCHEMES.session))) {
+          throw new ConfigurationError(`${request.method} ${schemaPath} is an S2S operation; use createNiyanthaClient for it`);
+        }
+        const token = await resolveToken();
+        request.headers.set('authorization', `Bearer ${token.reveal()}`);
+      },
+    });
+  }
+
+  async create(input: ApiKeyCreateRequest, options: CreateKeyOptions = {}): Promise<CreatedApiKey> {
+    if (!input || typeof input !== 'object') throw new ConfigurationError('create: `{ name, ttl_seconds? | expires_at? }` is required');
+    if (input.ttl_seconds !== undefined && input.expires_at !== undefined) {
+      throw new ConfigurationError('create: give either ttl_seconds or expires_at, not both');
+    }
+    const key = await unwrap(
+      this.raw.POST('/api/v1/session/keys', {
+        body: input,
+        params: { header: { 'Idempotency-Key': options.idempotencyKey ?? globalThis.crypto.randomUUID() } },
+        signal: options.signal,
+      }),
+    );
+    return { ...key, secret: new Secret(key.secret, 'api key secret') };
+  }
+
+  async list(options: CallOptions = {}): Promise<ApiKeyList> {
+    return unwrap(this.raw.GET('/api/v1/session/keys', { signal: options.signal }));
+  }
+
+  async expire(id: number, options: CallOptions = {}): Promise<ApiKeySummary> {
+    if (!Number.isInteger(id) || id < 1) throw new ConfigurationError('expire: `id` must be a positive integer');
+    return unwrap(this.raw.POST('/api/v1/session/keys/{id}/expire', { params: { path: { id } }, signal: options.signal }));
+  }
+
+  toJSON() {
+    return { baseUrl: this.baseUrl };
+  }
+
+  [INSPECT]() {
+    return `KeyManagementClient ${JSON.stringify(this.toJSON())}`;
+  }
+}
+
+/** Creates the key management client (session Bearer token). */
+export function createKeyManagementClient(options: KeyManagementClientOptions): KeyManagementClient {
+  return new KeyManagementClientImpl(options);
+}
