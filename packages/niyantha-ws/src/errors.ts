@@ -1,7 +1,7 @@
 // Typed errors of the WebSocket client, built on @s2sdk/core's error classes: messages are
 // scrubbed of every known secret, and `toJSON`/`util.inspect` render only safe fields.
 // Nothing here is ever built from the authentication frame.
-import { AbortedError, AuthenticationError, MalformedResponseError, NetworkError, S2sdkError, TimeoutError, redact } from '@s2sdk/core';
+import { AbortedError, AuthenticationError, NetworkError, S2sdkError, TimeoutError, redact } from '@s2sdk/core';
 
 /** Base class of the errors that only this package throws. */
 export class NiyanthaWsError extends S2sdkError {
@@ -178,23 +178,22 @@ export class HeartbeatTimeoutError extends TimeoutError {
   }
 }
 
-/** A frame did not match its JSON Schema (only with `validate: true`). */
-export class WsValidationError extends MalformedResponseError {
+/** A frame did not match its JSON Schema (only with `validate`). */
+export class WsValidationError extends NiyanthaWsError {
+  override readonly code: string = 'VALIDATION_FAILED';
   constructor(
     readonly direction: 'outgoing' | 'incoming',
     readonly messageType: string,
     readonly problems: readonly string[],
   ) {
-    super(undefined, 'application/json', `${direction} ${messageType} does not match its schema: ${problems.slice(0, 5).join('; ')}`);
+    super(`${direction} ${messageType} does not match its schema: ${problems.slice(0, 5).join('; ')}`);
   }
-  protected override safeFields() {
-    return { ...super.safeFields(), direction: this.direction, messageType: this.messageType, problems: this.problems };
+  protected override safeFields(): Record<string, unknown> {
+    return { direction: this.direction, messageType: this.messageType, problems: this.problems };
   }
 }
 
-/** A reply broke the protocol (e.g. an unexpected reply type, an upload ack out of order). */
-export class WsProtocolError extends MalformedResponseError {
-  constructor(reason: string) {
-    super(undefined, 'application/json', reason);
-  }
+/** A reply broke the protocol (e.g. an unexpected reply type for the request). */
+export class WsProtocolError extends NiyanthaWsError {
+  override readonly code: string = 'PROTOCOL_ERROR';
 }
