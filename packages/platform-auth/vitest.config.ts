@@ -1,3 +1,4 @@
 import { packageVitestConfig } from '../../vitest.shared';
 
-export default packageVitestConfig();
+// Prism on the Platform auth spec (free loopback port) for the contract tests; see test/global-setup.ts.
+export default packageVitestConfig({ test: { globalSetup: ['test/global-setup.ts'] } });
