@@ -449,11 +449,11 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
     if (t === e.reply) {
       if (!this.#checkIncoming(p, msg)) return;
-      this.#settle(p, msg.payload, true, 'completed');
+      this.#settle(p, msg.payload, true);
       return;
     }
     if (e.errors.includes(t)) {
-      this.#settle(p, this.#errorFor(p, msg), false, 'failed');
+      this.#settle(p, this.#errorFor(p, msg), false);
       return;
     }
     this.#log.warn('unexpected reply type for request', { requestType: p.type, type: t, requestId: p.id });
@@ -545,7 +545,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       id,
       type: this.#auth.type,
       entry: this.#authEntry,
-      frame,
+      frame: '', // the login frame (it holds the secret) is not kept
       internal: true,
       resolve: (payload) => this.#onAuthenticated(payload),
       reject: (err) => {
