@@ -9,7 +9,7 @@ export {
   type S2SAuthMode,
   type S2SCredentials,
 } from './client.js';
-export { createKeyManagementClient, type CreatedApiKey, type CreateKeyOptions, type KeyManagementClient, type KeyManagementClientOptions, type SessionTokenSource } from './keys.js';
+export { createKeyManagementClient, type CreatedApiKey, type CreateKeyInput, type CreateKeyOptions, type KeyManagementClient, type KeyManagementClientOptions, type SessionTokenSource } from './keys.js';
 export { createKeyRotator, type KeyRotator, type KeyRotatorOptions, type RotationResult, type RotatorKeyInfo } from './rotation.js';
 export { ApiKeyRejectedError, apiKeyRejectionReason, type ApiKeyRejectionReason } from './errors.js';
 export { DEFAULT_MAX_UPLOAD_BYTES, type ChunkIterable, type UploadData, type UploadFileInput } from './multipart.js';

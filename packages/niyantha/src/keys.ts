@@ -34,6 +34,13 @@ export interface KeyManagementClientOptions {
   middleware?: Middleware[];
 }
 
+/**
+ * Input of {@link KeyManagementClient.create}: a name and at most one of `ttl_seconds` /
+ * `expires_at` (neither: 24 h). Giving both does not compile (the server answers 422).
+ */
+export type CreateKeyInput = Omit<ApiKeyCreateRequest, 'ttl_seconds' | 'expires_at'> &
+  ({ ttl_seconds?: number; expires_at?: never } | { expires_at?: number; ttl_seconds?: never });
+
 /** A newly created key. `secret` is a {@link Secret}: `secret.reveal()` gives the value once you need it. */
 export interface CreatedApiKey extends Omit<ApiKey, 'secret'> {
   secret: Secret;
@@ -48,7 +55,7 @@ export interface KeyManagementClient {
   readonly baseUrl: string;
   readonly raw: ApiClient<paths>;
   /** `POST /api/v1/session/keys`. Default expiry 24 h; give `ttl_seconds` OR `expires_at` (both → 422). */
-  create(input: ApiKeyCreateRequest, options?: CreateKeyOptions): Promise<CreatedApiKey>;
+  create(input: CreateKeyInput, options?: CreateKeyOptions): Promise<CreatedApiKey>;
   /** `GET /api/v1/session/keys`: every key of the account, without secrets. */
   list(options?: CallOptions): Promise<ApiKeyList>;
   /** `POST /api/v1/session/keys/{id}/expire`: revokes the key for REST and WebSocket (idempotent). */
@@ -90,14 +97,14 @@ class KeyManagementClientImpl implements KeyManagementClient {
     });
   }
 
-  async create(input: ApiKeyCreateRequest, options: CreateKeyOptions = {}): Promise<CreatedApiKey> {
+  async create(input: CreateKeyInput, options: CreateKeyOptions = {}): Promise<CreatedApiKey> {
     if (!input || typeof input !== 'object') throw new ConfigurationError('create: `{ name, ttl_seconds? | expires_at? }` is required');
     if (input.ttl_seconds !== undefined && input.expires_at !== undefined) {
       throw new ConfigurationError('create: give either ttl_seconds or expires_at, not both');
     }
     const key = await unwrap(
       this.raw.POST('/api/v1/session/keys', {
-        body: input,
+        body: input as ApiKeyCreateRequest,
         params: { header: { 'Idempotency-Key': options.idempotencyKey ?? globalThis.crypto.randomUUID() } },
         signal: options.signal,
       }),
