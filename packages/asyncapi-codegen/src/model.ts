@@ -71,6 +71,8 @@ export interface ApiModel {
   defs: Record<string, JsonSchema>;
   /** The request type of the `x-s2sdk-auth` operation, if any. */
   authType: string | null;
+  /** The address of the channel every operation uses (e.g. `/ws`), or null when they differ or have none. */
+  channelAddress: string | null;
   /**
    * The generic error message type: the error-role message listed by the most operations
    * (ties: `error`, then the alphabetically first). Used for `unauthenticated` and
@@ -422,6 +424,11 @@ export async function loadApiModel(input: AsyncApiInput, options: LoadOptions = 
   const defs: Record<string, JsonSchema> = {};
   for (const name of [...bundler.defs.keys()].sort(cmp)) defs[name] = bundler.defs.get(name)!;
 
+  const addresses = new Set<string | null>();
+  for (const op of document.operations().all()) for (const ch of op.channels().all()) addresses.add(ch.address() ?? null);
+  const [onlyAddress] = addresses;
+  const channelAddress = addresses.size === 1 && typeof onlyAddress === 'string' ? onlyAddress : null;
+
   const messages = [...models.values()];
   return {
     source,
@@ -433,6 +440,7 @@ export async function loadApiModel(input: AsyncApiInput, options: LoadOptions = 
     messages,
     defs,
     authType: operations.find((o) => o.auth)?.type ?? null,
+    channelAddress,
     errorType,
   };
 }

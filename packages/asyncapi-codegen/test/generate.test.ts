@@ -57,6 +57,7 @@ describe('the model', () => {
     expect(model.events.map((e) => e.type)).toEqual(['item.changed']);
     expect(model.authType).toBe('auth.login');
     expect(model.errorType).toBe('error');
+    expect(model.channelAddress).toBe('/ws');
     // Component schemas keep their names, including those that live in a separate file.
     expect(Object.keys(model.defs)).toEqual(['Category', 'ErrorBody', 'Item', 'Money', 'ReplyEnvelope']);
     expect(model.messages.find((m) => m.type === 'item.create.ok')!.examples).toHaveLength(1);

@@ -1,0 +1,145 @@
+// Message templates (from examples or generated from schemas) and validators.
+import type { ApiModel, MessageModel } from '@s2sdk/asyncapi-codegen';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { sample } from 'openapi-sampler';
+import type { ErrorSpec, Identity } from './types';
+
+// CommonJS interop: the default export may sit on `.default`.
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule;
+
+export interface Envelope {
+  type: string;
+  requestId: string;
+  payload: unknown;
+  [key: string]: unknown;
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export function clone<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+function describeError(e: ErrorObject): ValidationIssue {
+  const params = e.params as Record<string, unknown>;
+  let message = e.message ?? 'is invalid';
+  if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') message += `: "${params.additionalProperty}"`;
+  else if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) message += `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  else if (e.keyword === 'const' && 'allowedValue' in params) message += `: ${JSON.stringify(params.allowedValue)}`;
+  return { path: e.instancePath || '/', message };
+}
+
+/** Compiled validators for every message type of a model. */
+export class Validators {
+  private readonly byType = new Map<string, ValidateFunction>();
+
+  constructor(model: ApiModel) {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(ajv);
+    for (const m of model.messages) this.byType.set(m.type, ajv.compile(m.schema));
+  }
+
+  /** Issues of `frame` against the schema of `type`; empty when valid. */
+  check(type: string, frame: unknown): ValidationIssue[] {
+    const validate = this.byType.get(type);
+    if (!validate) return [{ path: '/type', message: `unknown message type ${JSON.stringify(type)}` }];
+    if (validate(frame)) return [];
+    return (validate.errors ?? []).map(describeError);
+  }
+}
+
+/** The frames the mock sends for one message type: its examples, or one generated from the schema. */
+export function templatesFor(message: MessageModel): Envelope[] {
+  const fromExamples = message.examples.filter((e): e is Record<string, unknown> => !!e && typeof e === 'object' && !Array.isArray(e));
+  if (fromExamples.length) return fromExamples.map((e) => ({ ...(clone(e) as Envelope), type: message.type }));
+  return [generated(message)];
+}
+
+function generated(message: MessageModel): Envelope {
+  const schema = message.schema as Parameters<typeof sample>[0];
+  const value = sample(schema, { skipReadOnly: false, skipWriteOnly: true, quiet: true, enablePatterns: true }, message.schema) as Record<string, unknown> | undefined;
+  const env = (value && typeof value === 'object' ? value : {}) as Envelope;
+  env.type = message.type;
+  if (env.payload === undefined) env.payload = {};
+  return env;
+}
+
+/** A frame of `template` answering `requestId`. */
+export function frameFrom(template: Envelope, requestId: string): Envelope {
+  const frame = clone(template);
+  frame.requestId = requestId;
+  return frame;
+}
+
+/** An error frame: the template's payload with `code`/`message` (and `details`) replaced. */
+export function errorFrame(template: Envelope | undefined, type: string, requestId: string, spec: ErrorSpec): Envelope {
+  const base = template ? clone(template) : ({ type, requestId, payload: {} } as Envelope);
+  const payload = (base.payload && typeof base.payload === 'object' && !Array.isArray(base.payload) ? base.payload : {}) as Record<string, unknown>;
+  payload.code = spec.code;
+  payload.message = spec.message ?? spec.code;
+  if (spec.details !== undefined) payload.details = clone(spec.details);
+  else delete payload.details;
+  return { ...base, type, requestId, payload };
+}
+
+const ACCOUNT_KEYS = new Set(['accountId', 'account_id']);
+const STORE_KEYS = new Set(['storeId', 'store_id']);
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Fills identity fields of an authentication reply: `accountId` fields get the key's account id
+ * (ids derived from the example's account id, like `account-42`, follow), `storeId` fields get the
+ * attached store (or are removed when no store is attached).
+ */
+export function fillIdentity(payload: unknown, identity: Identity): unknown {
+  const out = clone(payload);
+  let exampleAccount: string | undefined;
+  const find = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (ACCOUNT_KEYS.has(k) && (typeof v === 'string' || typeof v === 'number') && exampleAccount === undefined) exampleAccount = String(v);
+      else find(v);
+    }
+  };
+  find(out);
+  const derived = exampleAccount ? new RegExp(`(^|[^0-9A-Za-z])${escapeRegExp(exampleAccount)}$`) : undefined;
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    for (const [k, v] of Object.entries(obj)) {
+      if (ACCOUNT_KEYS.has(k) && identity.accountId !== undefined) {
+        obj[k] = typeof v === 'number' && /^-?\d+$/.test(identity.accountId) ? Number(identity.accountId) : identity.accountId;
+      } else if (STORE_KEYS.has(k)) {
+        if (identity.storeId !== undefined) obj[k] = typeof v === 'number' && /^-?\d+$/.test(identity.storeId) ? Number(identity.storeId) : identity.storeId;
+        else delete obj[k];
+      } else if (typeof v === 'string' && derived && identity.accountId !== undefined && /id$/i.test(k) && derived.test(v)) {
+        obj[k] = v.replace(derived, `$1${identity.accountId}`);
+      } else {
+        walk(v);
+      }
+    }
+  };
+  walk(out);
+  return out;
+}
+
+/** Small deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

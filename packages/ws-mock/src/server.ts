@@ -1,0 +1,424 @@
+// An AsyncAPI 3 driven WebSocket mock for request/reply APIs.
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { inspect } from 'node:util';
+import { loadApiModel, type ApiModel, type MessageModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { Validators, clone, errorFrame, fillIdentity, frameFrom, prng, templatesFor, type Envelope } from './messages';
+import { redactDeep } from './redact';
+import type { Credentials, ErrorSpec, FaultConfig, FaultSwitches, Identity, MockKey, MockServerOptions, ReceivedFrameData } from './types';
+
+/** Close codes used by the mock (and understood by clients following the conventions). */
+export const CloseCodes = {
+  /** The frame is not JSON or not an envelope `{ type, requestId, payload }`. */
+  NOT_AN_ENVELOPE: 4400,
+  /** Authentication failed. */
+  AUTH_FAILED: 4401,
+  /** The connection did not authenticate in time (`authTimeoutMs`). */
+  AUTH_TIMEOUT: 4408,
+} as const;
+
+/** A frame received from a client. `util.inspect` and `JSON.stringify` redact credentials. */
+export class ReceivedFrame implements ReceivedFrameData {
+  readonly connection: number;
+  readonly raw: string;
+  readonly frame?: ReceivedFrameData['frame'];
+
+  constructor(data: ReceivedFrameData) {
+    this.connection = data.connection;
+    this.raw = data.raw;
+    if (data.frame) this.frame = data.frame;
+  }
+
+  toJSON() {
+    return { connection: this.connection, frame: this.frame ? redactDeep(this.frame) : undefined, raw: this.frame ? '[see frame]' : `[${this.raw.length} chars]` };
+  }
+
+  [inspect.custom]() {
+    return `ReceivedFrame ${inspect(this.toJSON(), { depth: 6, breakLength: Infinity })}`;
+  }
+}
+
+/** A live client connection. */
+export class MockClient {
+  /** Connection number (1, 2, … in accept order). */
+  readonly id: number;
+  readonly socket: WebSocket;
+  authenticated = false;
+  identity: Identity | undefined;
+  /** Client frames received on this connection. */
+  readonly received: ReceivedFrame[] = [];
+  /** Close code and reason once the connection has closed. */
+  closed: { code: number; reason: string } | undefined;
+
+  constructor(id: number, socket: WebSocket) {
+    this.id = id;
+    this.socket = socket;
+  }
+
+  /** Sends a frame (an object is JSON-encoded, a string is sent as is). */
+  send(frame: unknown): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  /** Drops the connection without a close frame. */
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  [inspect.custom]() {
+    return `MockClient { id: ${this.id}, authenticated: ${this.authenticated}, frames: ${this.received.length}${this.closed ? `, closed: ${this.closed.code}` : ''} }`;
+  }
+}
+
+export interface MockServer extends EventEmitter {
+  /** `ws://host:port<channel address>`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** The loaded document model. */
+  readonly model: ApiModel;
+  /** Live connections. */
+  readonly clients: ReadonlySet<MockClient>;
+  /** Every client frame received by the server, in order. */
+  readonly received: ReceivedFrame[];
+  /** Connections accepted so far. */
+  readonly connections: number;
+  /** Replaces the fault configuration (applies to frames received from now on). */
+  setFaults(faults: FaultConfig | undefined): void;
+  /** The current fault configuration. */
+  readonly faults: FaultConfig;
+  /**
+   * Sends a server-sent event (a message of a receive operation) to every authenticated client (or
+   * `to`), built from its example/schema with `payload` replacing the payload when given.
+   * Returns how many clients it was sent to.
+   */
+  sendEvent(type: string, payload?: unknown, options?: { to?: MockClient; requestId?: string }): number;
+  /** Closes every connection (code 1001) and stops listening. */
+  close(): Promise<void>;
+}
+
+function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      resolve();
+    }, ms);
+    timers.add(t);
+  });
+}
+
+function defaultCredentials(payload: unknown): Credentials {
+  const p = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+  const meta = (p.metadata && typeof p.metadata === 'object' ? p.metadata : {}) as Record<string, unknown>;
+  return { key: p.token, secret: meta.secret, storeId: meta.storeId };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+function isEnvelope(value: unknown): value is Envelope {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.type === 'string' && typeof v.requestId === 'string';
+}
+
+function resolveFaults(config: FaultConfig, type: string | undefined): FaultSwitches {
+  const { byType, errorFor, dropAfterFrames: _drop, neverReply, ...global } = config;
+  const out: FaultSwitches = { ...global };
+  if (neverReply === true || (Array.isArray(neverReply) && type !== undefined && neverReply.includes(type))) out.neverReply = true;
+  if (type !== undefined && errorFor?.[type]) out.error = errorFor[type];
+  if (type !== undefined && byType?.[type]) Object.assign(out, byType[type]);
+  return out;
+}
+
+/** Starts a mock server for the document; resolves once it listens. */
+export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
+  const model = typeof options.spec === 'string' ? await loadApiModel(options.spec) : options.spec;
+  const validators = new Validators(model);
+  const host = options.host ?? '127.0.0.1';
+  const chunkCount = options.chunkCount ?? 3;
+  const requireAuth = options.requireAuth ?? model.authType !== null;
+  const extract = options.credentials ?? defaultCredentials;
+  const random = prng(options.seed ?? 1);
+  let faults: FaultConfig = clone(options.faults ?? {});
+
+  const operations = new Map<string, OperationModel>(model.operations.map((o) => [o.type, o]));
+  const messages = new Map<string, MessageModel>(model.messages.map((m) => [m.type, m]));
+  const templates = new Map<string, Envelope[]>();
+  for (const m of model.messages) if (m.role !== 'request' || m.event) templates.set(m.type, templatesFor(m));
+  const errorType = model.errorType ?? 'error';
+  const authOp = model.authType ? operations.get(model.authType) : undefined;
+  const authFailureType = authOp ? (authOp.errors.find((e) => e.type !== model.errorType) ?? authOp.errors[0])?.type ?? errorType : errorType;
+
+  if (options.strict ?? true) {
+    const problems: string[] = [];
+    for (const [type, list] of templates) {
+      list.forEach((frame, i) => {
+        const withId = { ...frame, requestId: typeof frame.requestId === 'string' ? frame.requestId : 'r-1' };
+        const msg = messages.get(type)!;
+        const issues = validators.check(type, msg.role === 'event' && frame.requestId === undefined ? frame : withId);
+        const origin = msg.examples.length ? `example ${i + 1}` : 'the value generated from its schema (add an example)';
+        for (const issue of issues) problems.push(`message "${msg.id}" (${type}): ${origin} is invalid at ${issue.path}: ${issue.message}`);
+      });
+    }
+    if (problems.length) {
+      throw new Error(`@s2sdk/ws-mock: ${model.source}: the mock cannot send schema-valid messages:\n${problems.map((p) => `  - ${p}`).join('\n')}\n(pass strict: false to start anyway)`);
+    }
+  }
+
+  const templateOf = (type: string, index = 0): Envelope | undefined => {
+    const list = templates.get(type);
+    return list && list.length ? list[index % list.length] : undefined;
+  };
+
+  const emitter = new EventEmitter();
+  const report = (err: unknown) => {
+    if (emitter.listenerCount('error') > 0) emitter.emit('error', err);
+    else console.error('@s2sdk/ws-mock:', err);
+  };
+  const clients = new Set<MockClient>();
+  const received: ReceivedFrame[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let connectionCount = 0;
+
+  const wss = new WebSocketServer({ host, port: options.port ?? 0 });
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+  wss.on('error', (err) => report(err));
+  const port = (wss.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const path = model.channelAddress && model.channelAddress.startsWith('/') ? model.channelAddress : '/';
+  const url = `ws://${urlHost}:${port}${path}`;
+
+  const sendError = (client: MockClient, requestId: string, spec: ErrorSpec, type = errorType) => {
+    client.send(errorFrame(templateOf(type), type, requestId, spec));
+  };
+
+  /** Applies the fault switches of a request to its answer frames and sends them. */
+  const answer = async (client: MockClient, requestType: string | undefined, requestId: string, frames: Envelope[]) => {
+    const sw = resolveFaults(faults, requestType);
+    if (sw.closeWith) {
+      client.close(sw.closeWith.code, sw.closeWith.reason ?? '');
+      return;
+    }
+    if (sw.neverReply) return;
+    let out = frames;
+    if (sw.error) out = [errorFrame(templateOf(errorType), errorType, requestId, sw.error)];
+    if (sw.delayMs && sw.delayMs > 0) await delay(sw.delayMs, timers);
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    if (sw.garbageFrame) client.send(`<<not json ${Math.floor(random() * 1e9).toString(36)}>>`);
+    if (sw.wrongRequestId) {
+      const wrong = `${requestId}~${Math.floor(random() * 1e9).toString(36)}`;
+      out = out.map((f) => ({ ...f, requestId: wrong }));
+    }
+    for (const f of out) client.send(f);
+    if (sw.replyTwice && out.length) client.send(out[out.length - 1]);
+  };
+
+  const authenticate = async (client: MockClient, payload: unknown): Promise<Identity | undefined> => {
+    const credentials = extract(payload);
+    const storeId = typeof credentials.storeId === 'string' && credentials.storeId ? credentials.storeId : undefined;
+    const withStore = (identity: Identity): Identity => {
+      const out = { ...identity };
+      delete out.storeId;
+      if (storeId && (!identity.storeIds || identity.storeIds.includes(storeId))) out.storeId = storeId;
+      return out;
+    };
+    if (options.authCheck) {
+      const result = await options.authCheck({ payload, credentials, keys: options.keys });
+      if (!result) return undefined;
+      if (result === true) return withStore({});
+      const { key, accountId, storeIds } = result as Identity & Partial<MockKey>;
+      return withStore({ ...(key !== undefined ? { key } : {}), ...(accountId !== undefined ? { accountId } : {}), ...(storeIds ? { storeIds } : {}) });
+    }
+    const key = typeof credentials.key === 'string' ? credentials.key : '';
+    const secret = typeof credentials.secret === 'string' ? credentials.secret : '';
+    if (!key || !secret) return undefined;
+    if (!options.keys) return withStore({ key });
+    const match = options.keys.find((k) => k.key === key && sameSecret(k.secret, secret));
+    if (!match) return undefined;
+    return withStore({ key: match.key, ...(match.accountId !== undefined ? { accountId: match.accountId } : {}), ...(match.storeIds ? { storeIds: [...match.storeIds] } : {}) });
+  };
+
+  const replyFrames = async (client: MockClient, op: OperationModel, request: Envelope): Promise<Envelope[]> => {
+    const custom = options.replies?.[op.type];
+    if (custom) {
+      const payload = await custom({ type: request.type, requestId: request.requestId, payload: request.payload }, { identity: client.identity });
+      const chunks = op.chunk ? Array.from({ length: chunkCount }, (_, i) => frameFrom(templateOf(op.chunk!.type, i)!, request.requestId)) : [];
+      return [...chunks, { ...frameFrom(templateOf(op.reply.type)!, request.requestId), payload }];
+    }
+    const frames: Envelope[] = [];
+    if (op.chunk) for (let i = 0; i < chunkCount; i++) frames.push(frameFrom(templateOf(op.chunk.type, i)!, request.requestId));
+    frames.push(frameFrom(templateOf(op.reply.type)!, request.requestId));
+    return frames;
+  };
+
+  /** Answers run concurrently: a delayed answer does not hold back later frames of the connection. */
+  const dispatch = (work: Promise<void>) => {
+    work.catch(report);
+  };
+
+  const handleFrame = async (client: MockClient, data: RawData, isBinary: boolean) => {
+    const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    let parsed: unknown;
+    let ok = !isBinary;
+    if (ok) {
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        ok = false;
+      }
+    }
+    const entry = new ReceivedFrame({ connection: client.id, raw, ...(ok && isEnvelope(parsed) ? { frame: parsed as ReceivedFrameData['frame'] } : {}) });
+    received.push(entry);
+    client.received.push(entry);
+    emitter.emit('frame', entry, client);
+
+    const drop = faults.dropAfterFrames;
+    if (drop !== undefined && client.received.length >= drop) {
+      client.terminate();
+      return;
+    }
+    if (!ok || !isEnvelope(parsed)) {
+      client.close(CloseCodes.NOT_AN_ENVELOPE, isBinary ? 'binary frames are not supported' : 'frame is not a JSON envelope');
+      return;
+    }
+    const request = parsed;
+    const op = operations.get(request.type);
+    if (!op) {
+      dispatch(answer(client, undefined, request.requestId, [
+        errorFrame(templateOf(errorType), errorType, request.requestId, {
+          code: 'validation_failed',
+          message: `Unknown request type ${JSON.stringify(request.type)}.`,
+          details: [{ path: '/type', message: 'is not a request type of this API' }],
+        }),
+      ]));
+      return;
+    }
+    if (requireAuth && !client.authenticated && !op.auth) {
+      dispatch(answer(client, op.type, request.requestId, [
+        errorFrame(templateOf(errorType), errorType, request.requestId, { code: 'unauthenticated', message: `Authenticate with ${model.authType} first.` }),
+      ]));
+      return;
+    }
+    const issues = validators.check(op.type, request);
+    if (issues.length) {
+      dispatch(answer(client, op.type, request.requestId, [
+        errorFrame(templateOf(errorType), errorType, request.requestId, { code: 'validation_failed', message: `Invalid ${op.type} request.`, details: issues }),
+      ]));
+      return;
+    }
+    if (op.auth) {
+      const identity = await authenticate(client, request.payload);
+      if (!identity) {
+        const failure = errorFrame(templateOf(authFailureType), authFailureType, request.requestId, { code: 'invalid_credentials', message: 'Invalid API key or secret.' });
+        dispatch(
+          answer(client, op.type, request.requestId, [failure]).then(() => {
+            if (client.socket.readyState === client.socket.OPEN) client.close(CloseCodes.AUTH_FAILED, 'authentication failed');
+          }),
+        );
+        return;
+      }
+      client.authenticated = true;
+      client.identity = identity;
+      emitter.emit('authenticated', client);
+      const frames = await replyFrames(client, op, request);
+      const last = frames[frames.length - 1]!;
+      if (!options.replies?.[op.type]) last.payload = fillIdentity(last.payload, identity);
+      dispatch(answer(client, op.type, request.requestId, frames));
+      return;
+    }
+    dispatch(answer(client, op.type, request.requestId, await replyFrames(client, op, request)));
+  };
+
+  wss.on('connection', (socket) => {
+    const client = new MockClient(++connectionCount, socket);
+    clients.add(client);
+    // Frames of one connection are checked in order; their answers (which may wait for delayMs) run concurrently.
+    let queue = Promise.resolve();
+    socket.on('message', (data, isBinary) => {
+      queue = queue.then(() => handleFrame(client, data, isBinary)).catch(report);
+    });
+    let authTimer: NodeJS.Timeout | undefined;
+    if (requireAuth && options.authTimeoutMs !== undefined) {
+      authTimer = setTimeout(() => {
+        timers.delete(authTimer!);
+        if (!client.authenticated) client.close(CloseCodes.AUTH_TIMEOUT, 'authentication timeout');
+      }, options.authTimeoutMs);
+      timers.add(authTimer);
+    }
+    socket.on('close', (code, reason) => {
+      if (authTimer) {
+        clearTimeout(authTimer);
+        timers.delete(authTimer);
+      }
+      client.closed = { code, reason: reason.toString('utf8') };
+      clients.delete(client);
+      emitter.emit('disconnect', client, code, client.closed.reason);
+    });
+    socket.on('error', () => {
+      /* the close event follows */
+    });
+    emitter.emit('connection', client);
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    const gone = [...clients].map((c) => new Promise<void>((resolve) => (c.closed ? resolve() : c.socket.once('close', () => resolve()))));
+    for (const c of clients) c.close(1001, 'server closing');
+    // Sockets that do not finish the closing handshake promptly are terminated.
+    const force = setTimeout(() => {
+      for (const c of clients) c.terminate();
+    }, 1000);
+    await Promise.all(gone);
+    clearTimeout(force);
+    await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
+  };
+  Object.defineProperties(emitter, {
+    connections: { enumerable: true, get: () => connectionCount },
+    faults: { enumerable: true, get: () => clone(faults) },
+  });
+  const server = Object.assign(emitter, {
+    url,
+    port,
+    host,
+    model,
+    clients: clients as ReadonlySet<MockClient>,
+    received,
+    setFaults(next: FaultConfig | undefined) {
+      faults = clone(next ?? {});
+    },
+    sendEvent(type: string, payload?: unknown, opts: { to?: MockClient; requestId?: string } = {}) {
+      const message = messages.get(type);
+      if (!message || !message.event) throw new Error(`@s2sdk/ws-mock: ${JSON.stringify(type)} is not an event (a message of a receive operation)`);
+      const frame = clone(templateOf(type)!);
+      if (payload !== undefined) frame.payload = clone(payload);
+      if (opts.requestId !== undefined) frame.requestId = opts.requestId;
+      const targets = opts.to ? [opts.to] : [...clients].filter((c) => !requireAuth || c.authenticated);
+      for (const c of targets) c.send(frame);
+      return targets.length;
+    },
+    close() {
+      closing ??= close();
+      return closing;
+    },
+    [inspect.custom]() {
+      return `MockServer { url: '${url}', clients: ${clients.size}, connections: ${connectionCount}, received: ${received.length} }`;
+    },
+  });
+  return server as unknown as MockServer;
+}

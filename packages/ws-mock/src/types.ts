@@ -1,0 +1,130 @@
+import type { ApiModel } from '@s2sdk/asyncapi-codegen';
+
+/** An API key the mock accepts in the authentication request. */
+export interface MockKey {
+  key: string;
+  secret: string;
+  /** Fills `accountId` fields of the authentication reply (and ids derived from the example's account id). */
+  accountId?: string;
+  /** Store ids the key may attach during authentication (`storeId` fields of the reply); any store when omitted. */
+  storeIds?: string[];
+}
+
+/** Credentials extracted from an authentication request payload. */
+export interface Credentials {
+  key?: unknown;
+  secret?: unknown;
+  /** The store the client asks to attach (optional). */
+  storeId?: unknown;
+}
+
+/** Who a connection authenticated as. */
+export interface Identity {
+  key?: string;
+  accountId?: string;
+  storeIds?: string[];
+  /** The store attached during authentication, if any. */
+  storeId?: string;
+}
+
+export interface AuthCheckContext {
+  /** The authentication request payload (the envelope's `payload`). */
+  payload: unknown;
+  credentials: Credentials;
+  /** The configured keys (undefined when none were configured). */
+  keys: readonly MockKey[] | undefined;
+}
+
+/**
+ * Custom credential check: return `false`/`undefined` to reject, `true` to accept with no identity,
+ * or an identity (a `MockKey` works) to accept as that identity.
+ */
+export type AuthCheck = (ctx: AuthCheckContext) => boolean | Identity | undefined | Promise<boolean | Identity | undefined>;
+
+/** An error answer: `{ type: <error type>, requestId, payload: { code, message, details? } }`. */
+export interface ErrorSpec {
+  code: string;
+  message?: string;
+  details?: unknown;
+}
+
+/** Fault switches that apply to the answer of one request. */
+export interface FaultSwitches {
+  /** Wait this long (ms) before answering. */
+  delayMs?: number;
+  /** Do not answer at all. */
+  neverReply?: boolean;
+  /** Send a text frame that is not JSON before the answer. */
+  garbageFrame?: boolean;
+  /** Send the final answer frame twice. */
+  replyTwice?: boolean;
+  /** Answer with a requestId that matches no request. */
+  wrongRequestId?: boolean;
+  /** Close the connection with this code/reason instead of answering. */
+  closeWith?: { code: number; reason?: string };
+  /** Answer with this error instead of the reply. */
+  error?: ErrorSpec;
+}
+
+/**
+ * Fault configuration of a server: switches for every request, per-type overrides in `byType`,
+ * and the connection-level `dropAfterFrames`.
+ */
+export interface FaultConfig extends Omit<FaultSwitches, 'neverReply'> {
+  /** `true` for every request, or the request types that never get an answer. */
+  neverReply?: boolean | string[];
+  /** Terminate the socket (no close frame) when a connection has received this many client frames. */
+  dropAfterFrames?: number;
+  /** Answer these request types with an error instead of the reply. */
+  errorFor?: Record<string, ErrorSpec>;
+  /** Switches for individual request types (override the server-wide ones). */
+  byType?: Record<string, FaultSwitches>;
+}
+
+/** A frame as the mock received it from a client. */
+export interface ReceivedFrameData {
+  /** Connection number (1, 2, … in accept order). */
+  connection: number;
+  /** The raw text (binary frames are decoded as UTF-8). */
+  raw: string;
+  /** The parsed envelope, when the frame was one. */
+  frame?: { type: string; requestId: string; payload?: unknown; [key: string]: unknown };
+}
+
+export type ReplyHandler = (request: { type: string; requestId: string; payload: unknown }, ctx: { identity: Identity | undefined }) => unknown;
+
+export interface MockServerOptions {
+  /** Path of the AsyncAPI 3 document, or a model from `loadApiModel()`. */
+  spec: string | ApiModel;
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /**
+   * Keys accepted by the authentication request. When omitted (and no `authCheck`), any non-empty
+   * key and secret are accepted; an empty list rejects everyone.
+   */
+  keys?: MockKey[];
+  /** Extracts credentials from the auth payload (default: `{ key: payload.token, secret: payload.metadata.secret, storeId: payload.metadata.storeId }`). */
+  credentials?: (payload: unknown) => Credentials;
+  /** Replaces the key/secret comparison. */
+  authCheck?: AuthCheck;
+  /** Require the authentication request first (default: true when the document has an `x-s2sdk-auth` operation). */
+  requireAuth?: boolean;
+  /** Close with 4408 when a connection has not authenticated within this many ms (default: no limit). */
+  authTimeoutMs?: number;
+  /** Initial fault switches (change them with `setFaults`). */
+  faults?: FaultConfig;
+  /** Chunks sent before the final reply of a streaming request (default 3). */
+  chunkCount?: number;
+  /** Custom reply payloads per request type (the mock still sets type and requestId). */
+  replies?: Record<string, ReplyHandler>;
+  /** Seed for generated values (wrong request ids, garbage frames); default 1. */
+  seed?: number;
+  /**
+   * Check at start that every reply, error, chunk and event the mock can send (from examples or
+   * generated from the schema) is valid against its schema; start fails listing the problems.
+   * Default true.
+   */
+  strict?: boolean;
+}

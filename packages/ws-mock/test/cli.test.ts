@@ -1,0 +1,67 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NOTES, connect, fixture, pkgDir, waitFor } from './helpers';
+
+const CLI = join(pkgDir, 'src', 'cli.ts');
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  children.length = 0;
+});
+
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: pkgDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('s2sdk-ws-mock CLI', () => {
+  it('prints the URL, serves the document, and exits 0 on SIGTERM', async () => {
+    const cli = startCli([NOTES, '--port', '0', '--key', 'pk_cli:sk_cli:11:s-1']);
+    const url = await waitFor(() => /^(ws:\/\/127\.0\.0\.1:\d+\/ws)\n/.exec(cli.out())?.[1], `the URL on stdout (stderr: ${cli.err()})`, 30_000);
+    const s = await connect(url);
+    expect((await s.login('pk_cli', 'wrong')).type).toBe('auth.failure');
+    const ok = await connect(url);
+    const reply = await ok.login('pk_cli', 'sk_cli', { storeId: 's-1' });
+    expect(reply.payload.context).toEqual({ accountId: '11', storeId: 's-1' });
+    expect((await ok.request('note.create', { title: 'cli' })).type).toBe('note.create.ok');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    expect((await ok.closed).code).toBe(1001);
+    expect(cli.err()).toContain('SIGTERM, closing');
+    expect(cli.out() + cli.err()).not.toContain('sk_cli');
+  });
+
+  it('also stops on SIGINT', async () => {
+    const cli = startCli([NOTES, '--port', '0']);
+    await waitFor(() => cli.out().includes('ws://'), 'the URL', 30_000);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('exits 1 with the problems for an invalid document', () => {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', CLI, fixture('invalid-no-reply.yaml'), '--port', '0'], { cwd: pkgDir, encoding: 'utf8', timeout: 60_000 });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain('operation "ping": a send operation has no reply');
+    expect(res.stdout).toBe('');
+  });
+
+  it('exits 1 with usage on bad arguments', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: pkgDir, encoding: 'utf8', timeout: 60_000 });
+    const none = run([]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('Usage: s2sdk-ws-mock');
+    const badKey = run([NOTES, '--key', 'only-a-key']);
+    expect(badKey.status).toBe(1);
+    expect(badKey.stderr).toContain('--key expects KEY:SECRET');
+    const badPort = run([NOTES, '--port', 'abc']);
+    expect(badPort.status).toBe(1);
+    expect(badPort.stderr).toContain('--port expects a non-negative integer');
+  });
+});

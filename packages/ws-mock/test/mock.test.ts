@@ -1,0 +1,426 @@
+import { loadApiModel, type ApiModel } from '@s2sdk/asyncapi-codegen';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { inspect } from 'node:util';
+import WebSocket from 'ws';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCodes, startMockServer, type MockServer, type MockServerOptions } from '../src/index';
+import { NOTES, connect, waitFor, type Frame, type TestSocket } from './helpers';
+
+const KEY = { key: 'pk_test', secret: 'sk_test', accountId: '7', storeIds: ['s-1', 's-2'] };
+
+let servers: MockServer[] = [];
+let sockets: TestSocket[] = [];
+afterEach(async () => {
+  for (const s of sockets) s.ws.terminate();
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+  sockets = [];
+});
+
+let model: ApiModel;
+/** A fresh server per test (the document is parsed once, in beforeAll). */
+async function start(options: Partial<MockServerOptions> = {}): Promise<MockServer> {
+  const server = await startMockServer({ spec: model, port: 0, keys: [KEY], ...options });
+  servers.push(server);
+  return server;
+}
+async function open(server: MockServer): Promise<TestSocket> {
+  const s = await connect(server.url);
+  sockets.push(s);
+  return s;
+}
+async function authed(server: MockServer): Promise<TestSocket> {
+  const s = await open(server);
+  const reply = await s.login();
+  expect(reply.type).toBe('auth.success');
+  return s;
+}
+
+let validate: (frame: Frame) => string[];
+beforeAll(async () => {
+  model = await loadApiModel(NOTES);
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const byType = new Map(model.messages.map((m) => [m.type, ajv.compile(m.schema)]));
+  validate = (frame) => {
+    const v = byType.get(frame.type);
+    if (!v) return [`unknown type ${frame.type}`];
+    return v(frame) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  };
+});
+
+describe('server basics', () => {
+  it('listens on a free loopback port and serves the channel address', async () => {
+    const server = await start();
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.host).toBe('127.0.0.1');
+    expect(server.url).toBe(`ws://127.0.0.1:${server.port}/ws`);
+    const s = await open(server);
+    await waitFor(() => server.clients.size === 1, 'the client to be registered');
+    expect(server.connections).toBe(1);
+    s.ws.close();
+    await waitFor(() => server.clients.size === 0, 'the client to leave');
+  });
+
+  it('loads the document from a path', async () => {
+    const server = await start({ spec: NOTES });
+    const s = await open(server);
+    expect((await s.login()).type).toBe('auth.success');
+  });
+
+  it('fails to start, listing problems, when examples do not match their schemas (strict)', async () => {
+    const broken = structuredClone(model);
+    const created = broken.messages.find((m) => m.type === 'note.create.ok')!;
+    created.examples = [{ type: 'note.create.ok', requestId: 'r', payload: { title: 'no id' } }];
+    await expect(startMockServer({ spec: broken, port: 0 })).rejects.toThrow(
+      /message "noteCreateOk" \(note\.create\.ok\): example 1 is invalid at \/payload: must have required property 'id'/,
+    );
+    const lenient = await startMockServer({ spec: broken, port: 0, strict: false });
+    servers.push(lenient);
+    expect(lenient.port).toBeGreaterThan(0);
+  });
+});
+
+describe('frame validation', () => {
+  it('answers an invalid payload with validation_failed listing every ajv error, same requestId', async () => {
+    const server = await start();
+    const s = await authed(server);
+    const reply = await s.request('note.create', { title: '', extra: true, tags: ['a', 'b', 'c', 'd'] }, 'bad-1');
+    expect(reply).toMatchObject({ type: 'error', requestId: 'bad-1', payload: { code: 'validation_failed' } });
+    const details = reply.payload.details as Array<{ path: string; message: string }>;
+    expect(details).toEqual(
+      expect.arrayContaining([
+        { path: '/payload', message: 'must NOT have additional properties: "extra"' },
+        { path: '/payload/title', message: 'must NOT have fewer than 1 characters' },
+        { path: '/payload/tags', message: 'must NOT have more than 3 items' },
+      ]),
+    );
+    expect(details).toHaveLength(3);
+    expect(validate(reply)).toEqual([]);
+  });
+
+  it('answers an unknown type with validation_failed', async () => {
+    const server = await start();
+    const s = await authed(server);
+    const reply = await s.request('note.delete', {}, 'u-1');
+    expect(reply).toMatchObject({ type: 'error', requestId: 'u-1', payload: { code: 'validation_failed', details: [{ path: '/type' }] } });
+  });
+
+  it.each([
+    ['not JSON', 'hello'],
+    ['a JSON array', '[1,2]'],
+    ['an object without requestId', JSON.stringify({ type: 'note.get', payload: {} })],
+    ['an object with a numeric type', JSON.stringify({ type: 1, requestId: 'x', payload: {} })],
+  ])('closes with 4400 on a frame that is %s', async (_what, text) => {
+    const server = await start();
+    const s = await open(server);
+    s.send(text);
+    expect(await s.closed).toEqual({ code: 4400, reason: 'frame is not a JSON envelope' });
+    expect(server.received.at(-1)!.raw).toBe(text);
+  });
+
+  it('closes with 4400 on a binary frame', async () => {
+    const server = await start();
+    const s = await open(server);
+    s.ws.send(Buffer.from(JSON.stringify({ type: 'note.get', requestId: 'b', payload: { id: 'x' } })), { binary: true });
+    expect((await s.closed).code).toBe(CloseCodes.NOT_AN_ENVELOPE);
+  });
+});
+
+describe('authentication handshake', () => {
+  it('refuses requests before authentication with error/unauthenticated', async () => {
+    const server = await start();
+    const s = await open(server);
+    const reply = await s.request('note.get', { id: 'n' }, 'early');
+    expect(reply).toEqual({ type: 'error', requestId: 'early', payload: { code: 'unauthenticated', message: 'Authenticate with auth.login first.' } });
+    expect(s.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('answers a wrong secret with auth.failure, then closes 4401', async () => {
+    const server = await start();
+    const s = await open(server);
+    const reply = await s.login('pk_test', 'wrong-secret');
+    expect(reply).toMatchObject({ type: 'auth.failure', payload: { code: 'invalid_credentials' } });
+    expect(validate(reply)).toEqual([]);
+    expect(JSON.stringify(reply)).not.toContain('wrong-secret');
+    expect(await s.closed).toEqual({ code: 4401, reason: 'authentication failed' });
+  });
+
+  it('answers an unknown key the same way', async () => {
+    const server = await start();
+    const s = await open(server);
+    expect((await s.login('pk_other', 'sk_test')).type).toBe('auth.failure');
+    expect((await s.closed).code).toBe(CloseCodes.AUTH_FAILED);
+  });
+
+  it('answers the right key with auth.success carrying the key identity, then serves requests', async () => {
+    const server = await start();
+    const s = await open(server);
+    const reply = await s.login('pk_test', 'sk_test', { storeId: 's-2' });
+    expect(reply.payload).toEqual({ identityId: 'account-7', role: 'account', context: { accountId: '7', storeId: 's-2' } });
+    expect(validate(reply)).toEqual([]);
+    const client = [...server.clients][0]!;
+    expect(client.authenticated).toBe(true);
+    expect(client.identity).toEqual({ key: 'pk_test', accountId: '7', storeIds: ['s-1', 's-2'], storeId: 's-2' });
+    expect((await s.request('note.get', { id: 'n_abc123' })).type).toBe('note.get.ok');
+  });
+
+  it('does not attach a store the key does not own', async () => {
+    const server = await start();
+    const s = await open(server);
+    const reply = await s.login('pk_test', 'sk_test', { storeId: 's-99' });
+    expect(reply.payload.context).toEqual({ accountId: '7' });
+  });
+
+  it('validates the auth request itself (validation_failed, no close)', async () => {
+    const server = await start();
+    const s = await open(server);
+    const reply = await s.request('auth.login', { token: 'pk_test' }, 'a-bad');
+    expect(reply.payload.code).toBe('validation_failed');
+    expect(s.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('accepts any non-empty credentials when no keys are configured', async () => {
+    const server = await start({ keys: undefined });
+    const s = await open(server);
+    expect((await s.login('anything', 'goes')).type).toBe('auth.success');
+  });
+
+  it('supports a custom authCheck and credential extraction', async () => {
+    const seen: unknown[] = [];
+    const server = await start({
+      credentials: (p) => ({ key: (p as any).token, secret: (p as any).metadata.secret.toUpperCase() }),
+      authCheck: ({ credentials }) => {
+        seen.push(credentials.secret);
+        return credentials.secret === 'OPEN-SESAME' ? { accountId: '99' } : false;
+      },
+    });
+    const ok = await open(server);
+    expect((await ok.login('k', 'open-sesame')).payload.context.accountId).toBe('99');
+    const no = await open(server);
+    expect((await no.login('k', 'nope')).type).toBe('auth.failure');
+    expect(seen).toEqual(['OPEN-SESAME', 'NOPE']);
+  });
+
+  it('closes with 4408 when the client does not authenticate in time', async () => {
+    const server = await start({ authTimeoutMs: 50 });
+    const s = await open(server);
+    expect(await s.closed).toEqual({ code: 4408, reason: 'authentication timeout' });
+  });
+
+  it('does not require authentication when requireAuth is false', async () => {
+    const server = await start({ requireAuth: false });
+    const s = await open(server);
+    expect((await s.request('note.get', { id: 'x' })).type).toBe('note.get.ok');
+  });
+});
+
+describe('replies', () => {
+  it('replies from the first example with the same requestId, schema-valid', async () => {
+    const server = await start();
+    const s = await authed(server);
+    const reply = await s.request('note.create', { title: 'Groceries' }, 'c-1');
+    expect(reply).toEqual({
+      type: 'note.create.ok',
+      requestId: 'c-1',
+      payload: { id: 'n_abc123', title: 'Groceries', body: null, tags: ['home'], createdAt: '2025-01-01T10:00:00Z' },
+    });
+    expect(validate(reply)).toEqual([]);
+  });
+
+  it('generates a schema-valid reply when the message has no example', async () => {
+    const server = await start();
+    const s = await authed(server);
+    const reply = await s.request('note.get', { id: 'x' }, 'g-1');
+    expect(reply.type).toBe('note.get.ok');
+    expect(reply.requestId).toBe('g-1');
+    expect(validate(reply)).toEqual([]);
+  });
+
+  it('answers concurrent requests each with its own requestId', async () => {
+    const server = await start();
+    const s = await authed(server);
+    const ids = Array.from({ length: 10 }, (_, i) => `p-${i}`);
+    for (const id of ids) s.send({ type: 'note.get', requestId: id, payload: { id } });
+    for (const id of ids) expect((await s.frame((f) => f.requestId === id)).type).toBe('note.get.ok');
+    for (const id of ids) expect(s.answers(id)).toHaveLength(1);
+  });
+
+  it('streams chunks (cycling the examples) and then the final reply', async () => {
+    const server = await start();
+    const s = await authed(server);
+    s.send({ type: 'feed.stream', requestId: 'st-1', payload: {} });
+    await s.frame((f) => f.type === 'feed.stream.ok' && f.requestId === 'st-1');
+    const answers = s.answers('st-1');
+    expect(answers.map((f) => f.type)).toEqual(['feed.stream.chunk', 'feed.stream.chunk', 'feed.stream.chunk', 'feed.stream.ok']);
+    expect(answers.slice(0, 3).map((f) => f.payload.text)).toEqual(['Hello', ' world', 'Hello']);
+    for (const f of answers) expect(validate(f)).toEqual([]);
+  });
+
+  it('sends chunkCount chunks', async () => {
+    const server = await start({ chunkCount: 1 });
+    const s = await authed(server);
+    s.send({ type: 'feed.stream', requestId: 'st-2', payload: {} });
+    await s.frame((f) => f.type === 'feed.stream.ok');
+    expect(s.answers('st-2').map((f) => f.type)).toEqual(['feed.stream.chunk', 'feed.stream.ok']);
+  });
+
+  it('uses custom reply handlers', async () => {
+    const server = await start({
+      replies: { 'note.get': (req, ctx) => ({ id: (req.payload as any).id, title: `for ${ctx.identity?.accountId}`, createdAt: '2025-01-01T00:00:00Z' }) },
+    });
+    const s = await authed(server);
+    const reply = await s.request('note.get', { id: 'n_zzzzzz' });
+    expect(reply.payload).toEqual({ id: 'n_zzzzzz', title: 'for 7', createdAt: '2025-01-01T00:00:00Z' });
+  });
+
+  it('pushes events to authenticated clients', async () => {
+    const server = await start();
+    const a = await authed(server);
+    const b = await open(server); // not authenticated: gets nothing
+    expect(server.sendEvent('note.changed', { id: 'n_1' })).toBe(1);
+    const event = await a.frame((f) => f.type === 'note.changed');
+    expect(event.payload).toEqual({ id: 'n_1' });
+    expect(b.frames).toEqual([]);
+    expect(() => server.sendEvent('note.get.ok')).toThrow(/not an event/);
+  });
+
+  it('records received frames and redacts credentials when inspected or serialised', async () => {
+    const server = await start();
+    const s = await authed(server);
+    await s.request('note.get', { id: 'x' }, 'log-1');
+    expect(server.received.map((f) => f.frame?.type)).toEqual(['auth.login', 'note.get']);
+    expect(server.received[0]!.frame!.payload).toMatchObject({ token: 'pk_test', metadata: { secret: 'sk_test' } });
+    for (const text of [inspect(server.received, { depth: 10 }), JSON.stringify(server.received), inspect(server), inspect([...server.clients])]) {
+      expect(text).not.toContain('sk_test');
+      expect(text).not.toContain('pk_test');
+    }
+    expect(JSON.stringify(server.received[0])).toContain('[REDACTED]');
+  });
+});
+
+describe('fault switches', () => {
+  it('neverReply (per type) leaves a request unanswered; others still answered', async () => {
+    const server = await start({ faults: { neverReply: ['note.get'] } });
+    const s = await authed(server);
+    s.send({ type: 'note.get', requestId: 'silent', payload: { id: 'x' } });
+    await s.request('note.create', { title: 't' }, 'after');
+    expect(s.answers('silent')).toEqual([]);
+  });
+
+  it('neverReply: true silences every request, including the login', async () => {
+    const server = await start({ faults: { neverReply: true } });
+    const s = await open(server);
+    s.send({ type: 'auth.login', requestId: 'l', payload: { authType: 's2s', token: 'pk_test', metadata: { secret: 'sk_test' } } });
+    await waitFor(() => server.received.length === 1, 'the frame to arrive');
+    server.setFaults({});
+    await s.request('note.get', { id: 'x' }, 'probe'); // answered (unauthenticated), after the login was processed
+    expect(s.answers('l')).toEqual([]);
+  });
+
+  it('delayMs (per type) delays that answer behind later ones', async () => {
+    const server = await start({ faults: { byType: { 'note.get': { delayMs: 300 } } } });
+    const s = await authed(server);
+    s.send({ type: 'note.get', requestId: 'slow', payload: { id: 'x' } });
+    s.send({ type: 'note.create', requestId: 'fast', payload: { title: 't' } });
+    await s.frame((f) => f.requestId === 'slow');
+    const order = s.frames.filter((f): f is Frame => typeof f === 'object').map((f) => f.requestId);
+    expect(order.indexOf('fast')).toBeLessThan(order.indexOf('slow'));
+  });
+
+  it('dropAfterFrames terminates the socket after N client frames without answering the Nth', async () => {
+    const server = await start({ faults: { dropAfterFrames: 2 } });
+    const s = await open(server);
+    await s.login();
+    s.send({ type: 'note.get', requestId: 'dropped', payload: { id: 'x' } });
+    const closed = await s.closed;
+    expect(closed.code).toBe(1006);
+    expect(s.answers('dropped')).toEqual([]);
+  });
+
+  it('garbageFrame sends a non-JSON frame before the answer', async () => {
+    const server = await start();
+    const s = await authed(server);
+    server.setFaults({ garbageFrame: true });
+    await s.request('note.get', { id: 'x' }, 'g');
+    const idx = s.frames.findIndex((f) => typeof f === 'object' && f.requestId === 'g');
+    expect(typeof s.frames[idx - 1]).toBe('string');
+    expect(() => JSON.parse(s.frames[idx - 1] as string)).toThrow();
+  });
+
+  it('replyTwice sends the final answer twice', async () => {
+    const server = await start({ faults: { replyTwice: true } });
+    const s = await authed(server);
+    await s.request('note.create', { title: 't' }, 'twice');
+    await s.request('note.get', { id: 'x' }, 'sync');
+    expect(s.answers('twice')).toHaveLength(2);
+    expect(s.answers('twice')[0]).toEqual(s.answers('twice')[1]);
+  });
+
+  it('wrongRequestId answers with a requestId that matches no request', async () => {
+    const server = await start();
+    const s = await authed(server);
+    server.setFaults({ byType: { 'note.get': { wrongRequestId: true } } });
+    s.send({ type: 'note.get', requestId: 'mine', payload: { id: 'x' } });
+    const reply = await s.frame((f) => f.type === 'note.get.ok');
+    expect(reply.requestId).not.toBe('mine');
+    expect(s.answers('mine')).toEqual([]);
+  });
+
+  it('closeWith closes the connection with the given code and reason instead of answering', async () => {
+    const server = await start();
+    const s = await authed(server);
+    server.setFaults({ byType: { 'note.create': { closeWith: { code: 4999, reason: 'chaos' } } } });
+    s.send({ type: 'note.create', requestId: 'c', payload: { title: 't' } });
+    expect(await s.closed).toEqual({ code: 4999, reason: 'chaos' });
+    expect(s.answers('c')).toEqual([]);
+  });
+
+  it('errorFor answers with an error reply instead', async () => {
+    const server = await start({ faults: { errorFor: { 'note.get': { code: 'not_found', message: 'No such note.' } } } });
+    const s = await authed(server);
+    const reply = await s.request('note.get', { id: 'x' }, 'e');
+    expect(reply).toEqual({ type: 'error', requestId: 'e', payload: { code: 'not_found', message: 'No such note.' } });
+    expect((await s.request('note.create', { title: 't' })).type).toBe('note.create.ok');
+  });
+
+  it('errorFor on a streaming request fails it without chunks', async () => {
+    const server = await start({ faults: { errorFor: { 'feed.stream': { code: 'busy', details: { retryAfter: 1 } } } } });
+    const s = await authed(server);
+    const reply = await s.request('feed.stream', {}, 'st');
+    expect(reply).toMatchObject({ type: 'error', payload: { code: 'busy', details: { retryAfter: 1 } } });
+    expect(s.answers('st')).toHaveLength(1);
+  });
+
+  it('setFaults replaces the configuration at runtime and faults reflects it', async () => {
+    const server = await start({ faults: { neverReply: true } });
+    expect(server.faults).toEqual({ neverReply: true });
+    server.setFaults(undefined);
+    expect(server.faults).toEqual({});
+    const s = await open(server);
+    expect((await s.login()).type).toBe('auth.success');
+  });
+});
+
+describe('close()', () => {
+  it('closes client connections (1001), frees the port and leaves no open handles', async () => {
+    const handles = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout');
+    const before = handles().length;
+    const server = await startMockServer({ spec: model, port: 0, keys: [KEY], authTimeoutMs: 60_000, faults: { byType: { 'note.get': { delayMs: 60_000 } } } });
+    const a = await connect(server.url);
+    const b = await connect(server.url);
+    await a.login();
+    a.send({ type: 'note.get', requestId: 'pending', payload: { id: 'x' } }); // a pending delayed answer
+    await waitFor(() => server.received.length === 2, 'the pending request');
+    await server.close();
+    expect((await a.closed).code).toBe(1001);
+    expect((await b.closed).code).toBe(1001);
+    expect(server.clients.size).toBe(0);
+    await waitFor(() => handles().length <= before, `handles back to ${before} (now ${handles().join(', ')})`);
+    const refused = new WebSocket(server.url);
+    const err = await new Promise<Error>((resolve) => refused.once('error', resolve));
+    expect(String((err as NodeJS.ErrnoException).code)).toBe('ECONNREFUSED');
+    await server.close(); // idempotent
+  });
+});
