@@ -2847,6 +2847,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 10,
+                     *       "name": "primary",
+                     *       "username": "<public_key>",
+                     *       "created_at": 1739493600,
+                     *       "expires_at": 1739499000,
+                     *       "revoked_at": 1739499000,
+                     *       "last_used_at": 1739497200
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKeySummary"];
                 };
             };
