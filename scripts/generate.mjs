@@ -82,7 +82,12 @@ function packageTurboConfig(pkg, specInputs) {
 
 async function generateOpenapi(p) {
   const specFile = join(repoRoot, p.openapi);
-  const ast = await openapiTS(pathToFileURL(specFile), { alphabetize: false, exportType: false });
+  const ast = await openapiTS(pathToFileURL(specFile), {
+    alphabetize: false,
+    exportType: false,
+    // A `default` must not make an optional request field required (openapi-typescript #1741).
+    defaultNonNullable: false,
+  });
   const label = p.openapi;
   write(join(p.dir, 'src/generated/schema.gen.ts'), header(`openapi-typescript ${openapiTsVersion}`, label) + '\n' + astToString(ast));
   const rows = operationTable(specFile);

@@ -226,8 +226,10 @@ function describeBody(body: unknown): string {
   if (typeof body !== 'object') return '';
   const b = body as Record<string, unknown>;
   const data = b.data && typeof b.data === 'object' ? (b.data as Record<string, unknown>) : undefined;
-  const msg = [b.message, b.error_description, data?.error, b.error, b.detail, b.title].find((v) => typeof v === 'string' && v.length > 0) as string | undefined;
-  const code = typeof b.code === 'string' ? b.code : typeof b.error === 'string' && msg !== b.error ? b.error : undefined;
+  // `{ error: { code, message } }` bodies nest the details one level down.
+  const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
+  const msg = [b.message, b.error_description, nested?.message, data?.error, b.error, b.detail, b.title].find((v) => typeof v === 'string' && v.length > 0) as string | undefined;
+  const code = typeof b.code === 'string' ? b.code : typeof nested?.code === 'string' ? nested.code : typeof b.error === 'string' && msg !== b.error ? b.error : undefined;
   if (!msg && !code) return '';
   return `: ${[code, msg].filter(Boolean).join(' — ').slice(0, 300)}`;
 }

@@ -206,6 +206,14 @@ describe('createApiClient typed failures', () => {
     expect(err.message).toBe(`503 Service Unavailable from GET ${server.url}/things/7: down — maintenance`);
   });
 
+  it('error messages carry the server text of nested { error: { code, message } } bodies', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 429, { error: { code: 'MAX_SESSIONS_EXCEEDED', message: 'too many sessions' } }));
+    const client = looseClient({ baseUrl: server.url, retry: false });
+    const err: any = await unwrap(client.POST('/authtokens', { body: {} })).catch((e: any) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(err.message).toContain('MAX_SESSIONS_EXCEEDED — too many sessions');
+  });
+
   it('operations marked x-idempotent are retried even for POST; others are not', async () => {
     server = await startHttpServer((_req, res) => sendJson(res, 503, {}));
     const client = looseClient({

@@ -146,8 +146,8 @@ export interface PrismExchange {
 
 /**
  * A fetch for contract tests: passes requests to `fetch` and throws
- * PrismRequestViolation when Prism answers with its own request-validation problem
- * (a 422 `application/problem+json` whose type is a Prism error), so a client
+ * PrismRequestViolation when Prism reports a request-side violation (its
+ * `sl-violations` header, or its own 422 `application/problem+json`), so a client
  * request that drifts from the spec fails the test instead of looking like a
  * declared 422. Every exchange is recorded in `exchanges`.
  */
@@ -157,6 +157,15 @@ export function prismFetch(base: typeof fetch = globalThis.fetch) {
     const req = new Request(input, init);
     const res = await base(req);
     exchanges.push({ method: req.method, url: req.url, status: res.status, prefer: req.headers.get('prefer') });
+    // Prism lists what it found wrong in `sl-violations`; for an operation that declares
+    // 400/422 it answers an invalid request with that declared example, so the header is
+    // the reliable signal.
+    const header = res.headers.get('sl-violations');
+    if (header) {
+      const list = JSON.parse(header) as { location?: string[]; severity?: string }[];
+      const requestSide = list.filter((v) => v.location?.[0] === 'request' && v.severity === 'Error');
+      if (requestSide.length) throw new PrismRequestViolation(req.method, req.url, requestSide);
+    }
     const ct = res.headers.get('content-type') ?? '';
     if (res.status === 422 && ct.includes('problem+json')) {
       const problem = (await res.clone().json()) as { type?: string };

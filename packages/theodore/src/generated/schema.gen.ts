@@ -82,13 +82,12 @@ export interface components {
              */
             handleType: "email";
             /**
-             * @description Requested token validity in minutes. Optional; the server's default is 20
-             *     (recorded as `x-s2sdk-default`, not `default`: openapi-typescript 7 would
-             *     otherwise type the optional request field as required). The effective maximum
+             * @description Requested token validity in minutes. Optional; the server's default is 20. The effective maximum
              *     is 360 (6 hours): the server accepts larger values and **clamps** them to 360
              *     (370 → a 360-minute token), so the schema declares no `maximum`
              *     (`x-s2sdk-effective-maximum` records the limit). The SDK clamps to 1..360 before
              *     sending. The hard expiry of the session is 6 × this duration.
+             * @default 20
              * @example 360
              */
             tokenDurationInMins?: number;
