@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConfigurationError, InternalServerError, MalformedResponseError, SessionError } from '@s2sdk/core';
 import { assertNoLeak, canary, memoryLogger } from '@s2sdk/testkit';
 import { createMemoryTokenStore, createPlatformAuthClient, createTokenManager } from '@s2sdk/platform-auth';
-import { clock, sendJson, sendRaw, startServer, type TestServer } from './helpers';
+import { clock, sendJson, sendRaw, startHttpServer, type TestHttpServer } from '@s2sdk/testkit';
 import { P, platformDouble } from './platform-double';
 
-const servers: TestServer[] = [];
+const servers: TestHttpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });

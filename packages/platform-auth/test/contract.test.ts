@@ -11,10 +11,10 @@ import {
   type PlatformAuthClientOptions,
   type VerificationTokenFailure,
 } from '@s2sdk/platform-auth';
-import { strictPrismFetch } from './helpers';
+import { prismFetch } from '@s2sdk/testkit';
 
 const baseUrl = inject('platformAuthPrism');
-const pf = strictPrismFetch();
+const pf = prismFetch();
 const credentials = { clientId: 'a9f7ef20', clientSecret: 'AooObAtdB5CLQp9lOiDsFloP25KpgTbrbdhBE_CXLpk' };
 const client = (headers?: Record<string, string>, extra: Partial<PlatformAuthClientOptions> = {}) =>
   createPlatformAuthClient({ baseUrl, credentials, fetch: pf, retry: false, headers, ...extra });

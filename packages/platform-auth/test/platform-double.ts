@@ -1,7 +1,7 @@
 // An in-process Platform auth server for behaviour tests: checks HTTP Basic on every
 // call, issues access-1/refresh-1, access-2/refresh-2, … and can be told to fail.
 import type { ServerResponse } from 'node:http';
-import { sendJson, startServer, type SeenRequest, type TestServer } from './helpers';
+import { sendJson, startHttpServer, type RecordedRequest, type TestHttpServer } from '@s2sdk/testkit';
 
 export const P = {
   login: '/api/platform/v1/login',
@@ -10,9 +10,9 @@ export const P = {
   revoke: '/api/platform/v1/token/revoke',
 } as const;
 
-export interface PlatformDouble extends TestServer {
+export interface PlatformDouble extends TestHttpServer {
   /** Next answers of a path, consumed in order (then the default behaviour). */
-  queue(path: string, ...replies: ((req: SeenRequest, res: ServerResponse) => void)[]): void;
+  queue(path: string, ...replies: ((req: RecordedRequest, res: ServerResponse) => void)[]): void;
   readonly issued: number;
   readonly revoked: string[];
   /** Makes a refresh token acceptable (for tokens handed in with fromTokens). */
@@ -37,7 +37,7 @@ export interface DoubleOptions {
 
 export async function platformDouble(o: DoubleOptions): Promise<PlatformDouble> {
   const expected = `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString('base64')}`;
-  const queues = new Map<string, ((req: SeenRequest, res: ServerResponse) => void)[]>();
+  const queues = new Map<string, ((req: RecordedRequest, res: ServerResponse) => void)[]>();
   const liveRefresh = new Set<string>();
   const vt = o.verificationToken ?? 'verification-token-1';
   const state = { issued: 0, revoked: [] as string[] };
@@ -54,7 +54,7 @@ export async function platformDouble(o: DoubleOptions): Promise<PlatformDouble> 
       created_at: o.createdAt ? o.createdAt() : Math.floor(Date.now() / 1000),
     });
   };
-  const server = await startServer((req, res) => {
+  const server = await startHttpServer((req, res) => {
     if (req.headers.authorization !== expected) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
     const q = queues.get(req.path);
     const next = q?.shift();
@@ -85,7 +85,7 @@ export async function platformDouble(o: DoubleOptions): Promise<PlatformDouble> 
   });
   return {
     ...server,
-    queue(path: string, ...replies: ((req: SeenRequest, res: ServerResponse) => void)[]) {
+    queue(path: string, ...replies: ((req: RecordedRequest, res: ServerResponse) => void)[]) {
       queues.set(path, [...(queues.get(path) ?? []), ...replies]);
     },
     get issued() {

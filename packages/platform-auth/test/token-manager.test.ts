@@ -10,11 +10,11 @@ import {
   unwrap,
 } from '@s2sdk/core';
 import { createMemoryTokenStore, createPlatformAuthClient, createTokenManager, type StoredTokens, type TokenManagerOptions, type TokenStore } from '@s2sdk/platform-auth';
-import { clock, sendJson, startServer, type TestServer } from './helpers';
+import { clock, sendJson, startHttpServer, type TestHttpServer } from '@s2sdk/testkit';
 import { P, platformDouble, type DoubleOptions, type PlatformDouble } from './platform-double';
 
 const creds = { clientId: 'app-1', clientSecret: 'app-secret-1' };
-const servers: TestServer[] = [];
+const servers: TestHttpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -276,7 +276,7 @@ describe('middleware()', () => {
     const { server, manager } = await setup(c);
     await manager.login({ email: 'a@b.c', password: 'Staff-Pw-42' });
     let reject = false;
-    const api = await startServer((req, res) => {
+    const api = await startHttpServer((req, res) => {
       if (reject) {
         reject = false;
         return sendJson(res, 401, { error: 'invalid_token' });

@@ -153,6 +153,7 @@ export interface PrismExchange {
  */
 export function prismFetch(base: typeof fetch = globalThis.fetch) {
   const exchanges: PrismExchange[] = [];
+  const violations: { method: string; url: string; violations: unknown }[] = [];
   const f = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const req = new Request(input, init);
     const res = await base(req);
@@ -164,16 +165,22 @@ export function prismFetch(base: typeof fetch = globalThis.fetch) {
     if (header) {
       const list = JSON.parse(header) as { location?: string[]; severity?: string }[];
       const requestSide = list.filter((v) => v.location?.[0] === 'request' && v.severity === 'Error');
-      if (requestSide.length) throw new PrismRequestViolation(req.method, req.url, requestSide);
+      if (requestSide.length) {
+        violations.push({ method: req.method, url: req.url, violations: requestSide });
+        throw new PrismRequestViolation(req.method, req.url, requestSide);
+      }
     }
     const ct = res.headers.get('content-type') ?? '';
     if (res.status === 422 && ct.includes('problem+json')) {
       const problem = (await res.clone().json()) as { type?: string };
-      if (String(problem.type ?? '').includes('stoplight.io/prism')) throw new PrismRequestViolation(req.method, req.url, problem);
+      if (String(problem.type ?? '').includes('stoplight.io/prism')) {
+        violations.push({ method: req.method, url: req.url, violations: problem });
+        throw new PrismRequestViolation(req.method, req.url, problem);
+      }
     }
     return res;
   };
-  return Object.assign(f, { exchanges });
+  return Object.assign(f, { exchanges, violations });
 }
 
 /** Unique, recognisable secret values for leak tests. */
@@ -226,15 +233,22 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 
 export interface RecordedRequest {
   method: string;
+  /** Path and query, as received. */
   url: string;
+  /** Path without the query. */
+  path: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  json: any;
 }
 
 export interface TestHttpServer {
   url: string;
   server: Server;
   requests: RecordedRequest[];
+  /** The recorded requests to one path. */
+  to(path: string): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -249,7 +263,15 @@ export async function startHttpServer(
   const server = createHttpServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const rec: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const body = Buffer.concat(chunks).toString('utf8');
+    let json: unknown;
+    try {
+      json = body ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const url = req.url ?? '';
+    const rec: RecordedRequest = { method: req.method ?? '', url, path: url.split('?')[0]!, headers: req.headers, body, json };
     requests.push(rec);
     try {
       await handler(rec, res, req);
@@ -264,6 +286,7 @@ export async function startHttpServer(
     url: `http://127.0.0.1:${port}`,
     server,
     requests,
+    to: (path) => requests.filter((r) => r.path === path),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -277,4 +300,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
   res.end(text);
+}
+
+/** Writes a response with a given content type (HTML error pages, truncated JSON…). */
+export function sendRaw(res: ServerResponse, status: number, contentType: string, text: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+/** A settable clock for `now` options. */
+export function clock(start = 1_700_000_000_000) {
+  let t = start;
+  return {
+    now: () => t,
+    set: (v: number) => {
+      t = v;
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }

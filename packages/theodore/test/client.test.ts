@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, BadRequestError, ConfigurationError, MalformedResponseError, Secret } from '@s2sdk/core';
 import { assertNoLeak, canary, memoryLogger } from '@s2sdk/testkit';
 import { createTheodoreClient, createTheodoreSession, resolveTheodoreBaseUrl, THEODORE_SERVERS } from '@s2sdk/theodore';
-import { clock, sendJson, sendRaw, startServer, type TestServer } from './helpers';
+import { clock, sendJson, sendRaw, startHttpServer, type TestHttpServer } from '@s2sdk/testkit';
 
-const servers: TestServer[] = [];
+const servers: TestHttpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -41,7 +41,7 @@ describe('malformed responses → MalformedResponseError', () => {
     ['an empty 200 body', (res) => sendRaw(res, 200, 'application/json', '')],
   ];
   it.each(cases)('%s', async (_name, reply) => {
-    const server = await startServer((_req, res) => reply(res));
+    const server = await startHttpServer((_req, res) => reply(res));
     servers.push(server);
     const s = createTheodoreSession({ client: { environment: { baseUrl: server.url }, retry: false }, credentials: { handle: 'u@example.com', password: 'pw' } });
     await expect(s.getToken()).rejects.toBeInstanceOf(MalformedResponseError);
@@ -49,7 +49,7 @@ describe('malformed responses → MalformedResponseError', () => {
   });
 
   it('a health answer that is not a status object', async () => {
-    const server = await startServer((_req, res) => sendRaw(res, 200, 'text/html', '<html>ok</html>'));
+    const server = await startHttpServer((_req, res) => sendRaw(res, 200, 'text/html', '<html>ok</html>'));
     servers.push(server);
     await expect(createTheodoreClient({ environment: { baseUrl: server.url }, retry: false }).getHealth()).rejects.toBeInstanceOf(MalformedResponseError);
   });
@@ -61,7 +61,7 @@ describe('secrets never leak', () => {
     const token = canary('THEO_TOKEN');
     const c = clock();
     let n = 0;
-    const server = await startServer((req, res) => {
+    const server = await startHttpServer((req, res) => {
       n++;
       if (n === 1) {
         // A server that echoes the submitted password in its error.
@@ -90,7 +90,7 @@ describe('secrets never leak', () => {
 
   it('a Secret password works and renders redacted', async () => {
     const password = canary('THEO_SECRET');
-    const server = await startServer((req, res) => sendJson(res, 200, { data: { token: `t-${req.json.password === password}`, userId: 'u', expiry: 0 } }));
+    const server = await startHttpServer((req, res) => sendJson(res, 200, { data: { token: `t-${req.json.password === password}`, userId: 'u', expiry: 0 } }));
     servers.push(server);
     const session = createTheodoreSession({ client: { environment: { baseUrl: server.url } }, credentials: { handle: 'u@example.com', password: new Secret(password) } });
     expect(await session.getToken()).toBe('t-true');

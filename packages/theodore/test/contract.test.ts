@@ -3,10 +3,10 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { AuthenticationError, BadRequestError, InternalServerError, RateLimitError, type ApiError } from '@s2sdk/core';
 import { createTheodoreClient, createTheodoreSession, operations, type TheodoreErrorBody } from '@s2sdk/theodore';
-import { strictPrismFetch } from './helpers';
+import { prismFetch } from '@s2sdk/testkit';
 
 const baseUrl = inject('theodorePrism');
-const pf = strictPrismFetch();
+const pf = prismFetch();
 const client = (headers?: Record<string, string>) => createTheodoreClient({ environment: { baseUrl }, fetch: pf, retry: false, headers });
 const credentials = { handle: 'user@example.com', password: 'user-password', handleType: 'email' as const };
 

@@ -10,11 +10,11 @@ import {
   DEFAULT_TOKEN_HEADER,
   type TheodoreSessionOptions,
 } from '@s2sdk/theodore';
-import { clock, sendJson, startServer, type SeenRequest, type TestServer } from './helpers';
+import { clock, sendJson, startHttpServer, type RecordedRequest, type TestHttpServer } from '@s2sdk/testkit';
 
 const AUTH = '/theodore/apis/v1/authtokens';
 const MIN = 60_000;
-const servers: TestServer[] = [];
+const servers: TestHttpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -22,10 +22,10 @@ afterEach(async () => {
 /** A Theodore double: issues token-1, token-2, … with `expiry` from `expiryFor` (default: issue + duration, epoch ms). */
 async function theodore(
   c: ReturnType<typeof clock>,
-  opts: { expiryFor?: (req: SeenRequest, n: number) => number; fail?: (n: number) => { status: number; body: unknown } | undefined } = {},
+  opts: { expiryFor?: (req: RecordedRequest, n: number) => number; fail?: (n: number) => { status: number; body: unknown } | undefined } = {},
 ) {
   let n = 0;
-  const server = await startServer((req, res) => {
+  const server = await startHttpServer((req, res) => {
     if (req.path !== AUTH) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'no' } });
     n++;
     const failure = opts.fail?.(n);
@@ -38,7 +38,7 @@ async function theodore(
   return server;
 }
 
-function session(server: TestServer, c: ReturnType<typeof clock>, extra: Partial<TheodoreSessionOptions> = {}) {
+function session(server: TestHttpServer, c: ReturnType<typeof clock>, extra: Partial<TheodoreSessionOptions> = {}) {
   return createTheodoreSession({
     client: { environment: { baseUrl: server.url }, retry: false },
     credentials: { handle: 'u@example.com', password: 'pw-secret-1' },
@@ -209,7 +209,7 @@ describe('failures', () => {
 
   it('the health GET is retried on 503 (idempotent)', async () => {
     let n = 0;
-    const server = await startServer((_req, res) => (++n < 3 ? sendJson(res, 503, { status: 'DOWN' }) : sendJson(res, 200, { status: 'UP' })));
+    const server = await startHttpServer((_req, res) => (++n < 3 ? sendJson(res, 503, { status: 'DOWN' }) : sendJson(res, 200, { status: 'UP' })));
     servers.push(server);
     const client = createTheodoreClient({ environment: { baseUrl: server.url }, retry: { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 2 } });
     expect(await client.getHealth()).toEqual({ status: 'UP' });
@@ -239,7 +239,7 @@ describe('middleware() for other Vayana clients', () => {
     const c = clock();
     const auth = await theodore(c);
     let rejectNext = false;
-    const eas = await startServer((req, res) => {
+    const eas = await startHttpServer((req, res) => {
       if (rejectNext) {
         rejectNext = false;
         return sendJson(res, 401, { message: 'token expired' });
@@ -263,7 +263,7 @@ describe('middleware() for other Vayana clients', () => {
   it('uses a configurable header name', async () => {
     const c = clock();
     const auth = await theodore(c);
-    const eas = await startServer((_req, res) => sendJson(res, 200, {}));
+    const eas = await startHttpServer((_req, res) => sendJson(res, 200, {}));
     servers.push(eas);
     const s = session(auth, c);
     const easClient = createApiClient<{ '/x': { get: { responses: { 200: { content: { 'application/json': object } } } } } }>({
