@@ -2349,7 +2349,7 @@ export interface components {
          */
         UnixSeconds: number;
         /**
-         * @description Machine-readable error code (snake_case). Known codes: `unauthenticated` (no or malformed credentials), `invalid_api_key` (unknown key or wrong secret), `api_key_expired`, `api_key_revoked`, `invalid_session` (key management: missing/expired bearer token), `forbidden` (e.g. the store does not belong to the key's account), `not_found`, `validation_failed`, `conflict`, `rate_limited`, `internal_error`. Clients must tolerate unknown codes.
+         * @description Machine-readable error code (snake_case). Known codes: `unauthenticated` (no or malformed credentials), `invalid_api_key` (unknown key or wrong secret), `api_key_expired`, `api_key_revoked`, `invalid_session` (key management: missing/expired bearer token), `forbidden` (e.g. the store does not belong to the key's account), `not_found`, `validation_failed`, `conflict`, `payload_too_large`, `rate_limited`, `internal_error`. Clients must tolerate unknown codes.
          * @example not_found
          */
         ErrorCode: string;
