@@ -71,7 +71,7 @@ function packageTurboConfig(pkg, specInputs) {
         extends: ['//'],
         tasks: {
           generate: { inputs: inputs(['package.json', '$TURBO_ROOT$/scripts/generate.mjs', '$TURBO_ROOT$/scripts/lib/**']), outputs: ['src/generated/**'] },
-          test: { inputs: inputs(['src/**', 'test/**', 'package.json', 'tsconfig.json', 'vitest.config.ts']) },
+          test: { inputs: inputs(['src/**', 'test/**', 'package.json', 'tsconfig.json', 'vitest.config.ts', '$TURBO_ROOT$/packages/testkit/src/**']) },
         },
       },
       null,
