@@ -438,13 +438,14 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #dispatch(p: Pending, msg: Envelope): void {
     const t = msg.type;
     const e = p.entry;
-    if (t === e.chunk && p.onChunk) {
+    if (t === e.chunk) {
       if (!this.#checkIncoming(p, msg)) return;
       if (p.timer !== undefined) {
         clearTimeout(p.timer);
         p.timer = setTimeout(() => this.#settle(p, new RequestTimeoutError(p.type, p.id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
       }
-      p.onChunk(msg.payload);
+      // request() on a streaming type (untyped callers) just waits for the final reply.
+      p.onChunk?.(msg.payload);
       return;
     }
     if (t === e.reply) {
