@@ -4,7 +4,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser, fromFile } from '@asyncapi/parser';
-import type { AsyncAPIDocumentInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface, Diagnostic, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import { BundleError, bundleDocument } from './bundle';
 import { AsyncApiCodegenError } from './errors';
 import { NameAllocator, RESERVED_NAMES, pascalCase } from './names';
 import { SchemaBundler, bundle, type JsonSchema, type JsonSchemaObject } from './schema';
@@ -141,31 +142,53 @@ function typeConst(schema: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
+function diagnosticsProblems(diagnostics: Diagnostic[]): string[] {
+  return diagnostics
+    .filter((d) => d.severity === 0)
+    .map((d) => {
+      const where = d.path.length ? d.path.join('.') : '(document)';
+      const line = d.range && d.range.start.line >= 0 && (d.range.start.line > 0 || d.range.start.character > 0) ? ` (line ${d.range.start.line + 1})` : '';
+      return `${where}${line}: ${d.message}${d.code ? ` [${String(d.code)}]` : ''}`;
+    });
+}
+
 async function parseDocument(input: AsyncApiInput, label: string | undefined): Promise<{ document: AsyncAPIDocumentInterface; source: string }> {
   const parser = new Parser();
   let source: string;
-  let output;
+  let file: string | undefined;
+  let content: string | object | undefined;
   if (typeof input === 'string') {
     source = label ?? input;
-    const abs = resolve(input);
-    if (!existsSync(abs) || !statSync(abs).isFile()) {
-      throw new AsyncApiCodegenError(source, `cannot read the AsyncAPI document: no such file ${abs}`, []);
+    file = resolve(input);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      throw new AsyncApiCodegenError(source, `cannot read the AsyncAPI document: no such file ${file}`, []);
     }
-    output = await fromFile(parser, abs).parse();
   } else {
     source = label ?? input.source ?? '<document>';
-    const content = input.document;
-    output = await parser.parse(content as never, input.source ? { source: resolve(input.source) } : {});
+    file = resolve(input.source ?? 'asyncapi.yaml');
+    content = input.document;
   }
-  const errors = output.diagnostics.filter((d) => d.severity === 0);
+  // Multi-file documents are bundled first: shared schemas become named components.
+  let bundled;
+  try {
+    bundled = bundleDocument(file, content);
+  } catch (err) {
+    if (err instanceof BundleError) throw new AsyncApiCodegenError(source, 'the document cannot be read', [err.message]);
+    throw err;
+  }
+  const output = await parser.parse(bundled.document as never, { source: file });
+  const errors = diagnosticsProblems(output.diagnostics);
   if (errors.length || !output.document) {
-    const problems = errors.map((d) => {
-      const where = d.path.length ? d.path.join('.') : '(document)';
-      const line = d.range && d.range.start.line >= 0 ? ` (line ${d.range.start.line + 1})` : '';
-      return `${where}${line}: ${d.message}${d.code ? ` [${String(d.code)}]` : ''}`;
-    });
-    if (!problems.length) problems.push('the parser returned no document');
-    throw new AsyncApiCodegenError(source, `the document has ${errors.length || 1} parse error(s)`, problems);
+    let problems = errors;
+    // Diagnostics of the bundled object carry no line numbers: when the file itself is at
+    // fault, report the parser's diagnostics of the file as written.
+    if (content === undefined || typeof content === 'string') {
+      const original = content === undefined ? await fromFile(parser, file).parse() : await parser.parse(content, { source: file });
+      const fromOriginal = diagnosticsProblems(original.diagnostics);
+      if (fromOriginal.length) problems = fromOriginal;
+    }
+    if (!problems.length) problems = ['the parser returned no document'];
+    throw new AsyncApiCodegenError(source, `the document has ${problems.length} parse error(s)`, problems);
   }
   const version = output.document.version();
   if (!/^3\./.test(version)) {

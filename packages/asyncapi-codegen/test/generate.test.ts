@@ -9,12 +9,13 @@ import { fixture, label, pkgDir } from './helpers';
 const committed = (name: string, file: string) => readFileSync(join(pkgDir, 'test', 'generated', name, file), 'utf8');
 
 describe('generate() on valid documents', () => {
-  for (const name of ['full', 'minimal']) {
-    it(`${name}.yaml: output equals the committed test/generated/${name} files`, async () => {
+  for (const name of ['full', 'minimal', 'multifile/api']) {
+    const dir = name.split('/')[0]!;
+    it(`${name}.yaml: output equals the committed test/generated/${dir} files`, async () => {
       const { files } = await generate({ input: fixture('valid', `${name}.yaml`), specLabel: label(name) });
       expect(Object.keys(files).sort()).toEqual(['operations.gen.ts', 'schemas.gen.json']);
-      expect(files['operations.gen.ts']).toBe(committed(name, 'operations.gen.ts'));
-      expect(files['schemas.gen.json']).toBe(committed(name, 'schemas.gen.json'));
+      expect(files['operations.gen.ts']).toBe(committed(dir, 'operations.gen.ts'));
+      expect(files['schemas.gen.json']).toBe(committed(dir, 'schemas.gen.json'));
     });
   }
 
@@ -75,6 +76,38 @@ describe('the model', () => {
     const model = await loadApiModel({ document: text, source: fixture('valid', 'full.yaml') });
     expect(model.operations).toHaveLength(4);
     expect(model.defs.Item).toBeDefined();
+  });
+});
+
+describe('multi-file documents', () => {
+  it('hoist schemas referenced from other files into named types (deep relative refs, local refs, cycles, refs back to the root)', async () => {
+    const model = await loadApiModel(fixture('valid', 'multifile', 'api.yaml'));
+    expect(Object.keys(model.defs)).toEqual(['Folder', 'FolderList', 'Id', 'Problem', 'RequestId', 'Status', 'Task', 'UnixSeconds']);
+    expect(model.defs.Task).toEqual({
+      type: 'object',
+      required: ['id', 'status', 'created_at'],
+      properties: {
+        id: { $ref: '#/$defs/Id' },
+        folder_id: { $ref: '#/$defs/Id' },
+        status: { $ref: '#/$defs/Status' },
+        created_at: { $ref: '#/$defs/UnixSeconds' },
+        error: { $ref: '#/$defs/Problem' },
+      },
+    });
+    expect(model.defs.FolderList).toEqual({ type: 'array', items: { $ref: '#/$defs/Folder' } });
+    const folderOk = model.messages.find((m) => m.type === 'folder.get.ok')!;
+    expect(Object.keys(folderOk.schema.$defs as object)).toEqual(['Folder', 'FolderList', 'Id', 'RequestId']);
+    const ajv = new Ajv2020({ strict: true });
+    const validate = ajv.compile(folderOk.schema);
+    expect(validate({ type: 'folder.get.ok', requestId: 'r', payload: { id: 1, name: 'a', children: [{ id: 2, name: 'b', children: [] }] } })).toBe(true);
+    expect(validate({ type: 'folder.get.ok', requestId: 'r', payload: { id: 1, name: 'a', children: [{ id: 0, name: 'b' }] } })).toBe(false);
+  });
+
+  it('bundles an in-memory root document against its source path', async () => {
+    const text = readFileSync(fixture('valid', 'multifile', 'api.yaml'), 'utf8');
+    const model = await loadApiModel({ document: text, source: fixture('valid', 'multifile', 'api.yaml') });
+    expect(model.operations.map((o) => o.type)).toEqual(['folder.get', 'task.get']);
+    expect(model.defs.Task).toBeDefined();
   });
 });
 
@@ -199,10 +232,10 @@ describe('schemas.gen.json', () => {
 
 describe('invalid documents are rejected with a clear message', () => {
   const cases: Array<[string, RegExp]> = [
-    ['yaml-syntax', /parse error\(s\)[\s\S]*flow/],
+    ['yaml-syntax', /the document cannot be read:\n  - cannot parse .*yaml-syntax\.yaml: .* at line 4, column 1$/],
     ['not-asyncapi', /parse error\(s\)[\s\S]*not an AsyncAPI document/],
     ['parse-error', /2 parse error\(s\)[\s\S]*info \(line \d+\): "info" property must have required property "title"[\s\S]*operations\.ping\.action \(line \d+\):/],
-    ['missing-ref-file', /parse error\(s\)[\s\S]*does-not-exist\.yaml/],
+    ['missing-ref-file', /cannot read .*does-not-exist\.yaml \(\$ref "\.\/does-not-exist\.yaml#\/Pong" in .*missing-ref-file\.yaml\): ENOENT/],
     ['asyncapi-2', /AsyncAPI 2\.6\.0; only AsyncAPI 3\.x is supported/],
     ['no-reply', /operation "ping": a send operation has no reply/],
     ['no-correlation-id', /message "pong": it is in the reply of operation "ping" but lacks a correlationId/],

@@ -36,9 +36,9 @@ describe('generated runtime values', () => {
 describe('generated TypeScript compiles on its own', () => {
   it('under strict tsc (no skipLibCheck), together with a consumer', async () => {
     const dir = tempDir();
-    for (const name of ['full', 'minimal']) {
+    for (const name of ['full', 'minimal', 'multifile/api']) {
       const { files } = await generate({ input: fixture('valid', `${name}.yaml`), specLabel: label(name) });
-      writeFileSync(join(dir, `${name}.gen.ts`), files['operations.gen.ts']!);
+      writeFileSync(join(dir, `${name.split('/')[0]}.gen.ts`), files['operations.gen.ts']!);
     }
     writeFileSync(
       join(dir, 'consumer.ts'),
@@ -71,7 +71,7 @@ describe('generated TypeScript compiles on its own', () => {
           types: [],
           skipLibCheck: false,
         },
-        files: ['full.gen.ts', 'minimal.gen.ts', 'consumer.ts'],
+        files: ['full.gen.ts', 'minimal.gen.ts', 'multifile.gen.ts', 'consumer.ts'],
       }),
     );
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
