@@ -331,6 +331,12 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         );
         return;
       }
+      const sw = resolveFaults(faults, op.type);
+      if (sw.error || sw.neverReply || sw.closeWith) {
+        // The fault replaces the success reply, so the connection stays unauthenticated.
+        dispatch(answer(client, op.type, request.requestId, []));
+        return;
+      }
       client.authenticated = true;
       client.identity = identity;
       emitter.emit('authenticated', client);

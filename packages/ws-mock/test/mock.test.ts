@@ -393,6 +393,16 @@ describe('fault switches', () => {
     expect(s.answers('st')).toHaveLength(1);
   });
 
+  it('a fault on the auth request leaves the connection unauthenticated', async () => {
+    const server = await start({ faults: { errorFor: { 'auth.login': { code: 'rate_limited', message: 'Slow down.' } } } });
+    const s = await open(server);
+    const reply = await s.login();
+    expect(reply).toMatchObject({ type: 'error', payload: { code: 'rate_limited', message: 'Slow down.' } });
+    server.setFaults({});
+    expect((await s.request('note.get', { id: 'x' })).payload.code).toBe('unauthenticated');
+    expect((await s.login()).type).toBe('auth.success');
+  });
+
   it('setFaults replaces the configuration at runtime and faults reflects it', async () => {
     const server = await start({ faults: { neverReply: true } });
     expect(server.faults).toEqual({ neverReply: true });
