@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// npm run size [-- --build] — gzip size budgets for the runtime JS of every public package.
+// Budgets live in ONE file, size-budgets.json at the root:
+//   { "default": <bytes>, "packages": { "<name>": <bytes> | { "<subpath>": <bytes> } } }
+// Measured: the ESM runtime entry of every `exports` subpath (dist/index.js, dist/node.js …),
+// gzip level 9. A package or subpath without its own budget uses "default".
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildAll, formatBytes, gzipSize, publicPackages, repoRoot, runtimeEntries } from './lib.mjs';
+
+export function loadBudgets(root = repoRoot) {
+  const file = join(root, 'size-budgets.json');
+  if (!existsSync(file)) throw new Error('size-budgets.json is missing at the repository root');
+  const b = JSON.parse(readFileSync(file, 'utf8'));
+  if (typeof b.default !== 'number') throw new Error('size-budgets.json: "default" (bytes) is required');
+  return b;
+}
+
+export function budgetFor(budgets, name, subpath) {
+  const p = budgets.packages?.[name];
+  if (typeof p === 'number') return subpath === '.' ? { bytes: p, source: name } : { bytes: budgets.default, source: 'default' };
+  if (p && typeof p === 'object' && typeof p[subpath] === 'number') return { bytes: p[subpath], source: `${name} ${subpath}` };
+  return { bytes: budgets.default, source: 'default' };
+}
+
+/** @returns {{ rows: any[], failures: string[] }} */
+export function checkSizes(root = repoRoot) {
+  const budgets = loadBudgets(root);
+  const rows = [];
+  const failures = [];
+  for (const p of publicPackages(root)) {
+    for (const { subpath, file } of runtimeEntries(p.pkg)) {
+      const abs = join(p.dir, file);
+      const { bytes: limit, source } = budgetFor(budgets, p.name, subpath);
+      if (!existsSync(abs)) {
+        failures.push(`${p.name} ${file}: not built (run \`npm run build\` or \`npm run size -- --build\`)`);
+        rows.push({ name: p.name, subpath, file, size: undefined, limit, source, ok: false });
+        continue;
+      }
+      const size = gzipSize(abs);
+      const ok = size <= limit;
+      if (!ok) failures.push(`${p.name} ${file}: ${formatBytes(size)} gzip > budget ${formatBytes(limit)} (${source}); shrink it or raise the budget in size-budgets.json`);
+      rows.push({ name: p.name, subpath, file, size, limit, source, ok });
+    }
+  }
+  for (const name of Object.keys(budgets.packages ?? {})) {
+    if (!rows.some((r) => r.name === name)) failures.push(`size-budgets.json: "${name}" is not a public package any more (remove its budget)`);
+  }
+  return { rows, failures };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: { build: { type: 'boolean', default: false } } });
+  try {
+    if (values.build) buildAll();
+    const { rows, failures } = checkSizes();
+    const w = Math.max(...rows.map((r) => `${r.name} ${r.file}`.length), 10);
+    for (const r of rows) {
+      const pct = r.size === undefined ? '' : ` ${Math.round((r.size / r.limit) * 100)}%`;
+      console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${`${r.name} ${r.file}`.padEnd(w)}  ${(r.size === undefined ? 'missing' : formatBytes(r.size)).padStart(9)} / ${formatBytes(r.limit).padStart(8)}${pct}${r.source === 'default' ? ' (default budget)' : ''}`);
+    }
+    if (failures.length) {
+      console.error(`\nsize: ${failures.length} problem(s):\n  ${failures.join('\n  ')}`);
+      process.exit(1);
+    }
+    console.log('\nsize: every runtime entry is within its gzip budget');
+  } catch (err) {
+    console.error(`size: ${err?.message ?? err}`);
+    process.exit(1);
+  }
+}
