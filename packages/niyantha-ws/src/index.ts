@@ -52,3 +52,12 @@ export type {
 } from './types.js';
 // Core errors users commonly catch, re-exported for convenience.
 export { S2sdkError, AuthenticationError, TimeoutError, AbortedError, NetworkError, Secret } from '@s2sdk/core';
+export {
+  connectNiyanthaWs,
+  createNiyanthaWs,
+  niyanthaValidator,
+  niyanthaOperationTable,
+  type NiyanthaOperations,
+  type NiyanthaFile,
+  type NiyanthaWs,
+} from './niyantha.js';

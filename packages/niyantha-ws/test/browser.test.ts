@@ -27,9 +27,9 @@ const browserGuard: Plugin = {
   },
 };
 
-async function bundle() {
+async function bundle(entry = join(here, 'browser', 'entry.ts')) {
   const result = await build({
-    entryPoints: [join(here, 'browser', 'entry.ts')],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     format: 'esm',
@@ -61,7 +61,7 @@ function fileStreamServer() {
   return (m: Frame, c: Conn) => {
     switch (m.type) {
       case 'store.get':
-        return c.reply(m, 'store.get.ok', { id: m.payload.id, name: 'Fresh Mart Hub' });
+        return c.reply(m, 'store.get.ok', { id: m.payload.store_id, name: 'Fresh Mart Hub' });
       case 'account.get':
         c.send({ type: 'probe.seen', payload: {} });
         return c.reply(m, 'account.get.ok', { id: 42, name: 'acct' });
@@ -84,6 +84,15 @@ function fileStreamServer() {
 }
 
 describe('browser build', () => {
+  it('the package entry bundles without ws, node builtins or the JSON Schemas', async () => {
+    const { js, inputs } = await bundle(join(here, '..', 'src', 'index.ts'));
+    expect(inputs.some((p) => p.includes('node_modules/ws/'))).toBe(false);
+    expect(inputs.some((p) => p.startsWith('node:'))).toBe(false);
+    expect(inputs.some((p) => p.includes('schemas.gen.json'))).toBe(false);
+    expect(inputs.some((p) => p.endsWith('operations.gen.ts'))).toBe(true);
+    expect(js).not.toContain('"$schema"');
+  });
+
   it('bundles without ws or node builtins, and runs in Chromium with the native WebSocket', async () => {
     const { js, inputs } = await bundle();
     expect(inputs.some((p) => p.includes('node_modules/ws/'))).toBe(false);
@@ -106,7 +115,7 @@ describe('browser build', () => {
     expect(pageErrors).toEqual([]);
     expect(result.hasGlobalWebSocket).toBe(true);
     expect(result.hasBuffer).toBe(false);
-    expect(result.states).toEqual(['connecting', 'authenticating', 'open', 'closed']);
+    expect(result.states).toEqual(['open', 'closed']);
     expect(result.store).toEqual({ id: 301, name: 'Fresh Mart Hub' });
     expect(result.file).toMatchObject({ id: 64, name: 'logo.png', size: 3000 });
     expect(result.progress).toEqual([1024, 2048, 3000]);

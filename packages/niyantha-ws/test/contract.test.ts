@@ -1,34 +1,26 @@
-// Contract test: every request type of specs/niyantha/asyncapi.yaml against @s2sdk/ws-mock.
-// Each request is the spec's own example; with validation on, every frame the client sends
-// and every reply it accepts is checked against the message schemas of the document.
+// Contract test: every request type of specs/niyantha/asyncapi.yaml, sent by the generated
+// client (connectNiyanthaWs, validate: true) to @s2sdk/ws-mock. Each request is the spec's own
+// example; every frame the client sends and every reply it accepts is checked against the
+// generated message schemas.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { buildSchemasFile, loadApiModel, type ApiModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
+import { loadApiModel, type ApiModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
 import { startMockServer, type MockServer } from '@s2sdk/ws-mock';
-import { repoRoot } from '@s2sdk/testkit';
-import { createNiyanthaWsClient, niyanthaUploadProtocol, type NiyanthaWsClient } from '../src/niyantha-client.js';
-import { frameValidator, loadAjv } from '../src/validate.js';
-import { WsAuthenticationError, WsRequestError } from '../src/errors.js';
-import type { OperationShape, OperationTable, WebSocketConstructor } from '../src/types.js';
+import { assertNoLeak, canary, memoryLogger, repoRoot } from '@s2sdk/testkit';
+import { connectNiyanthaWs, niyanthaOperationTable, WsAuthenticationError, WsRequestError, type NiyanthaWs, type WebSocketConstructor } from '../src/index.js';
 import { rejectionOf } from './helpers/server.js';
 
 const SPEC = join(repoRoot, 'specs/niyantha/asyncapi.yaml');
-const KEY = 'nk_pub_contract_key';
-const SECRET = 'nk_sec_contract_secret';
-
-type LooseOps = Record<string, OperationShape & { request: any; reply: any; chunk: any; streaming: boolean; auth: false }>;
+const key = canary('KEY');
+const secret = canary('SECRET');
+const logger = memoryLogger();
 
 let model: ApiModel;
 let mock: MockServer;
-let client: NiyanthaWsClient<LooseOps>;
-let table: OperationTable<LooseOps>;
+let ws: NiyanthaWs;
 
-function tableFromModel(m: ApiModel): OperationTable<LooseOps> {
-  const t: Record<string, unknown> = {};
-  for (const op of m.operations) t[op.type] = { reply: op.reply.type, errors: op.errors.map((e) => e.type), chunk: op.chunk?.type ?? null, streaming: op.streaming, auth: op.auth };
-  return t as OperationTable<LooseOps>;
-}
+const options = () => ({ url: mock.url, credentials: { key, secret }, app: 'contract', WebSocket: WebSocket as unknown as WebSocketConstructor, heartbeat: false as const, logger });
 
 function examplePayload(op: OperationModel): unknown {
   const ex = op.request.examples[0] as { payload?: unknown } | undefined;
@@ -38,60 +30,73 @@ function examplePayload(op: OperationModel): unknown {
 
 beforeAll(async () => {
   model = await loadApiModel(SPEC);
-  table = tableFromModel(model);
-  mock = await startMockServer({ spec: model, port: 0, keys: [{ key: KEY, secret: SECRET, accountId: '42' }] });
-  const validator = frameValidator(buildSchemasFile(model, 'specs/niyantha/asyncapi.yaml'), await loadAjv());
-  client = createNiyanthaWsClient<LooseOps>(
-    { url: mock.url, credentials: { key: KEY, secret: SECRET }, app: 'contract', WebSocket: WebSocket as unknown as WebSocketConstructor, heartbeat: false },
-    table,
-    niyanthaUploadProtocol(),
-    validator,
-  );
-  await client.connect();
+  mock = await startMockServer({ spec: model, port: 0, keys: [{ key, secret, accountId: '42' }] });
+  ws = await connectNiyanthaWs({ ...options(), validate: true, storeId: 301 });
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
+  await ws?.close();
   await mock?.close();
 });
 
 describe('contract with @s2sdk/ws-mock (specs/niyantha/asyncapi.yaml)', () => {
-  it('covers the 76 seed request types (auth.login included) plus file.stream.chunk', () => {
-    const types = model.operations.map((o) => o.type);
+  it('the generated table matches the spec: 76 seed request types (auth.login included) plus file.stream.chunk', () => {
+    const fromModel = Object.fromEntries(
+      model.operations.map((op) => [op.type, { reply: op.reply.type, errors: op.errors.map((e) => e.type), chunk: op.chunk?.type ?? null, streaming: op.streaming, auth: op.auth }]),
+    );
+    expect(niyanthaOperationTable).toEqual(fromModel);
     expect(model.authType).toBe('auth.login');
-    expect(types).toHaveLength(77);
-    expect(types).toContain('file.stream.chunk');
+    expect(model.operations).toHaveLength(77);
+    expect(Object.keys(niyanthaOperationTable)).toContain('file.stream.chunk');
+  });
+
+  it('authenticated with the S2S login (auth.login first, storeId attached)', () => {
+    expect(ws.state).toBe('open');
+    expect(ws.session).toMatchObject({ role: 'account' });
+    const first = mock.received.find((f) => f.connection === 1)!;
+    expect(first.frame?.type).toBe('auth.login');
+    expect((first.frame?.payload as { metadata: { storeId?: string; app: string } }).metadata).toMatchObject({ storeId: '301', app: 'contract' });
   });
 
   it('answers every request type with a reply that matches its schema', async () => {
     const ops = model.operations.filter((o) => !o.auth);
+    const loose = ws as unknown as { request(t: string, p: unknown): Promise<unknown>; stream(t: string, p: unknown): AsyncIterable<unknown> & { result: Promise<unknown> } };
     const results = await Promise.allSettled(
       ops.map(async (op) => {
         const payload = examplePayload(op);
         if (op.streaming) {
-          const s = (client as any).stream(op.type, payload);
+          const s = loose.stream(op.type, payload);
           let chunks = 0;
           for await (const _ of s) chunks++;
           return { type: op.type, chunks, reply: await s.result };
         }
-        return { type: op.type, reply: await (client as any).request(op.type, payload) };
+        return { type: op.type, reply: await loose.request(op.type, payload) };
       }),
     );
     const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${ops[i]!.type}: ${String((r.reason as Error)?.message ?? r.reason)}`] : []));
     expect(failures).toEqual([]);
+    expect(results).toHaveLength(76);
     const streamed = results.flatMap((r) => (r.status === 'fulfilled' && 'chunks' in r.value ? [r.value] : []));
-    expect(streamed.map((s) => s.type).sort()).toEqual(model.operations.filter((o) => o.streaming).map((o) => o.type).sort());
+    expect(streamed.map((s) => s.type).sort()).toEqual(['ai.thread.send.stream', 'nitha.thread.send.stream']);
     for (const s of streamed) expect(s.chunks).toBeGreaterThan(0);
-    // Every request went over the wire after the login, each with its own requestId.
     const frames = mock.received.filter((f) => f.frame && f.frame.type !== 'auth.login');
     expect(new Set(frames.map((f) => f.frame!.requestId)).size).toBe(frames.length);
   });
 
+  it('typed calls: request, stream', async () => {
+    const store = await ws.request('store.get', { store_id: 301 });
+    expect(typeof store.id).toBe('number');
+    const s = ws.stream('ai.thread.send.stream', { thread_id: 7, content: 'hi' });
+    const deltas: string[] = [];
+    for await (const c of s) deltas.push(c.delta);
+    expect(deltas.length).toBeGreaterThan(0);
+    await expect(s.result).resolves.toBeTruthy();
+  });
+
   it('maps a declared error reply to WsRequestError', async () => {
-    mock.setFaults({ errorFor: { 'store.get': { code: 'not_found', message: 'store 301 not found' } } });
+    mock.setFaults({ errorFor: { 'store.get': { code: 'not_found', message: 'store 9 not found' } } });
     try {
-      const op = model.operations.find((o) => o.type === 'store.get')!;
-      const err = await rejectionOf((client as any).request('store.get', examplePayload(op)));
+      const err = await rejectionOf(ws.request('store.get', { store_id: 9 }));
       expect(err).toBeInstanceOf(WsRequestError);
       expect(err.code).toBe('not_found');
     } finally {
@@ -100,21 +105,15 @@ describe('contract with @s2sdk/ws-mock (specs/niyantha/asyncapi.yaml)', () => {
   });
 
   it('uploads a file through file.stream.* against the mock', async () => {
-    const data = new Uint8Array(1000).fill(7);
     const progress: number[] = [];
-    const file = await (client as any).uploadFile({ name: 'a.bin', contentType: 'application/octet-stream', data, onProgress: (p: { uploadedBytes: number }) => progress.push(p.uploadedBytes) });
+    const file = await ws.uploadFile({ name: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array(1000).fill(7), onProgress: (p) => progress.push(p.uploadedBytes) });
     expect(file).toHaveProperty('id');
-    expect(progress.length).toBe(1);
+    expect(progress).toHaveLength(1);
   });
 
-  it('rejects a wrong secret with WsAuthenticationError', async () => {
-    const bad = createNiyanthaWsClient<LooseOps>(
-      { url: mock.url, credentials: { key: KEY, secret: 'wrong-secret' }, WebSocket: WebSocket as unknown as WebSocketConstructor, heartbeat: false },
-      table,
-      niyanthaUploadProtocol(),
-    );
-    const err = await rejectionOf(bad.connect());
+  it('rejects a wrong secret with WsAuthenticationError; no secret in any rendering or log', async () => {
+    const err = await rejectionOf(connectNiyanthaWs({ ...options(), credentials: { key, secret: 'nope-nope' } }));
     expect(err).toBeInstanceOf(WsAuthenticationError);
-    expect(bad.state).toBe('closed');
+    assertNoLeak([err, ws, logger.lines.join('\n')], [key, secret]);
   });
 });

@@ -1,7 +1,6 @@
 // Browser glue for browser.test.ts: the client as a browser app would use it (native
 // WebSocket, no `ws`, no node builtins), exposed on window for the test to drive.
-import { createNiyanthaWsClient } from '../../src/index.js';
-import { fixtureTable, fixtureUpload, type FixtureOps } from '../fixtures/operations.js';
+import { connectNiyanthaWs } from '../../src/index.js';
 
 declare global {
   interface Window {
@@ -10,15 +9,11 @@ declare global {
 }
 
 window.runClient = async (url: string) => {
-  const client = createNiyanthaWsClient<FixtureOps, unknown>(
-    { url, credentials: { key: 'pk_browser', secret: 'sk_browser' }, app: 'browser-test', heartbeat: { intervalMs: 50, timeoutMs: 5000 } },
-    fixtureTable,
-    fixtureUpload,
-  );
   const states: string[] = [];
+  const client = await connectNiyanthaWs({ url, credentials: { key: 'pk_browser', secret: 'sk_browser' }, app: 'browser-test', heartbeat: { intervalMs: 50, timeoutMs: 5000 } });
+  states.push(client.state);
   client.on('state', (s) => states.push(s.state));
-  await client.connect();
-  const store = await client.request('store.get', { id: 301 });
+  const store = await client.request('store.get', { store_id: 301 });
   const bytes = new Uint8Array(3000).map((_, i) => i % 251);
   const progress: number[] = [];
   const file = await client.uploadFile({ name: 'logo.png', contentType: 'image/png', data: new Blob([bytes]), chunkSize: 1024, onProgress: (p) => progress.push(p.uploadedBytes) });
