@@ -1,5 +1,6 @@
 // connectNiyanthaWs(): the client bound to the operation map generated from
 // specs/niyantha/asyncapi.yaml.
+import { ConfigurationError } from '@s2sdk/core';
 import { createNiyanthaWsClient, niyanthaUploadProtocol, type NiyanthaWsClient, type NiyanthaWsOptions } from './niyantha-client.js';
 import { frameValidator, loadAjv, type MessageSchemas } from './validate.js';
 import type { FrameValidator } from './client.js';
@@ -20,7 +21,12 @@ const SCHEMAS_MODULE = '@s2sdk/niyantha-ws/schemas';
 
 async function loadNiyanthaSchemas(): Promise<MessageSchemas> {
   const specifier = SCHEMAS_MODULE;
-  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as { niyanthaSchemas?: MessageSchemas; default?: MessageSchemas };
+  let mod: { niyanthaSchemas?: MessageSchemas; default?: MessageSchemas };
+  try {
+    mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof mod;
+  } catch (err) {
+    throw new ConfigurationError(`validate: true could not load ${SCHEMAS_MODULE}; pass validate: frameValidator(schemas, await loadAjv()) instead`, { cause: err });
+  }
   const schemas = mod.niyanthaSchemas ?? mod.default;
   if (!schemas?.messages) throw new TypeError(`${SCHEMAS_MODULE} has no message schemas`);
   return schemas;
