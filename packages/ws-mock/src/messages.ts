@@ -95,12 +95,42 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+type SchemaNode = Record<string, unknown> | undefined;
+
+/** Follows `#/$defs/<Name>` references of a bundled schema. */
+function deref(node: unknown, root: Record<string, unknown>, depth = 0): SchemaNode {
+  if (!node || typeof node !== 'object' || depth > 32) return undefined;
+  const n = node as Record<string, unknown>;
+  if (typeof n.$ref === 'string' && n.$ref.startsWith('#/$defs/')) {
+    const defs = (root.$defs ?? {}) as Record<string, unknown>;
+    return deref(defs[n.$ref.slice('#/$defs/'.length)], root, depth + 1);
+  }
+  return n;
+}
+
+/** The property schemas of an object schema, including those of its `allOf` parts. */
+function propertiesOf(node: SchemaNode, root: Record<string, unknown>, into = new Map<string, SchemaNode>(), depth = 0): Map<string, SchemaNode> {
+  const n = deref(node, root);
+  if (!n || depth > 8) return into;
+  for (const [k, v] of Object.entries((n.properties ?? {}) as Record<string, unknown>)) if (!into.has(k)) into.set(k, deref(v, root));
+  if (Array.isArray(n.allOf)) for (const part of n.allOf) propertiesOf(part as SchemaNode, root, into, depth + 1);
+  return into;
+}
+
+function isNumeric(schema: SchemaNode, current: unknown): boolean {
+  if (typeof current === 'number') return true;
+  const t = schema?.type;
+  const types = Array.isArray(t) ? t : [t];
+  return !types.includes('string') && (types.includes('integer') || types.includes('number'));
+}
+
 /**
- * Fills identity fields of an authentication reply: `accountId` fields get the key's account id
- * (ids derived from the example's account id, like `account-42`, follow), `storeId` fields get the
- * attached store (or are removed when no store is attached).
+ * Fills identity fields of an authentication reply. Where the reply (or its schema, when given:
+ * the whole envelope schema) has them, `accountId` fields get the key's account id and ids
+ * derived from the example's account id (like `identityId: account-42`) follow; `storeId` fields
+ * get the attached store, or are removed when no store is attached.
  */
-export function fillIdentity(payload: unknown, identity: Identity): unknown {
+export function fillIdentity(payload: unknown, identity: Identity, envelopeSchema?: Record<string, unknown>): unknown {
   const out = clone(payload);
   let exampleAccount: string | undefined;
   const find = (node: unknown): void => {
@@ -112,23 +142,29 @@ export function fillIdentity(payload: unknown, identity: Identity): unknown {
   };
   find(out);
   const derived = exampleAccount ? new RegExp(`(^|[^0-9A-Za-z])${escapeRegExp(exampleAccount)}$`) : undefined;
-  const walk = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
+  const root = envelopeSchema ?? {};
+  const value = (id: string, schema: SchemaNode, current: unknown) => (isNumeric(schema, current) && /^-?\d+$/.test(id) ? Number(id) : id);
+  const visit = (node: unknown, schema: SchemaNode): void => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
     const obj = node as Record<string, unknown>;
-    for (const [k, v] of Object.entries(obj)) {
-      if (ACCOUNT_KEYS.has(k) && identity.accountId !== undefined) {
-        obj[k] = typeof v === 'number' && /^-?\d+$/.test(identity.accountId) ? Number(identity.accountId) : identity.accountId;
+    const props = propertiesOf(schema, root);
+    const keys = new Set([...Object.keys(obj), ...[...props.keys()].filter((k) => ACCOUNT_KEYS.has(k) || STORE_KEYS.has(k))]);
+    for (const k of keys) {
+      const v = obj[k];
+      const sub = props.get(k);
+      if (ACCOUNT_KEYS.has(k)) {
+        if (identity.accountId !== undefined) obj[k] = value(identity.accountId, sub, v);
       } else if (STORE_KEYS.has(k)) {
-        if (identity.storeId !== undefined) obj[k] = typeof v === 'number' && /^-?\d+$/.test(identity.storeId) ? Number(identity.storeId) : identity.storeId;
+        if (identity.storeId !== undefined) obj[k] = value(identity.storeId, sub, v);
         else delete obj[k];
       } else if (typeof v === 'string' && derived && identity.accountId !== undefined && /id$/i.test(k) && derived.test(v)) {
         obj[k] = v.replace(derived, `$1${identity.accountId}`);
-      } else {
-        walk(v);
+      } else if (v && typeof v === 'object') {
+        visit(v, sub);
       }
     }
   };
-  walk(out);
+  visit(out, propertiesOf(root, root).get('payload'));
   return out;
 }
 

@@ -342,7 +342,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       emitter.emit('authenticated', client);
       const frames = await replyFrames(client, op, request);
       const last = frames[frames.length - 1]!;
-      if (!options.replies?.[op.type]) last.payload = fillIdentity(last.payload, identity);
+      if (!options.replies?.[op.type]) last.payload = fillIdentity(last.payload, identity, op.reply.schema);
       dispatch(answer(client, op.type, request.requestId, frames));
       return;
     }

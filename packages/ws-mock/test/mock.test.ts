@@ -173,6 +173,17 @@ describe('authentication handshake', () => {
     expect(reply.payload.context).toEqual({ accountId: '7' });
   });
 
+  it('fills identity fields the reply schema has even when the example lacks them', async () => {
+    const custom = structuredClone(model);
+    const success = custom.messages.find((m) => m.type === 'auth.success')!;
+    success.examples = [{ type: 'auth.success', requestId: 'a', payload: { identityId: 'account-42', role: 'account', context: { accountId: '42' } } }];
+    const server = await start({ spec: custom });
+    const s = await open(server);
+    const reply = await s.login('pk_test', 'sk_test', { storeId: 's-1' });
+    expect(reply.payload).toEqual({ identityId: 'account-7', role: 'account', context: { accountId: '7', storeId: 's-1' } });
+    expect(validate(reply)).toEqual([]);
+  });
+
   it('validates the auth request itself (validation_failed, no close)', async () => {
     const server = await start();
     const s = await open(server);
