@@ -62,7 +62,7 @@ describe('heartbeat', () => {
       await startRawServer({ onFrame: (m, c) => (m.type === 'account.get' ? c.reply(m, 'account.get.ok', { id: 42, name: 'acct' }) : undefined) }),
       (s) => s.close(),
     );
-    const client = cleanup.add(fixtureClient(server.url, { heartbeat: { intervalMs: 20, timeoutMs: 200, mode: 'request' } }), (c) => c.close());
+    const client = cleanup.add(fixtureClient(server.url, { heartbeat: { intervalMs: 20, timeoutMs: 5000, mode: 'request' } }), (c) => c.close());
     await client.connect();
     await waitFor(() => server.frames.filter((f) => f.type === 'account.get').length >= 4, 'four answered probes');
     expect(server.conns).toHaveLength(1);

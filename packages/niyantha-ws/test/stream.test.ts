@@ -140,10 +140,10 @@ describe('streaming requests', () => {
         if (m.payload.message === 'silent') return;
         let i = 0;
         const t = setInterval(() => {
-          if (i < 6) c.reply(m, CHUNK, { delta: 'x', index: i++ });
+          if (i < 9) c.reply(m, CHUNK, { delta: 'x', index: i++ });
           else {
             clearInterval(t);
-            c.reply(m, FINAL, { message_id: 2, text: 'xxxxxx' });
+            c.reply(m, FINAL, { message_id: 2, text: 'xxxxxxxxx' });
           }
         }, 200);
       }),
@@ -151,11 +151,11 @@ describe('streaming requests', () => {
     );
     const client = cleanup.add(fixtureClient(server.url), (c) => c.close());
     await client.connect();
-    // Total duration (~1.4 s) exceeds timeoutMs, but no gap does.
-    const ok = client.stream('ai.thread.send.stream', { thread_id: 1, message: 'slow' }, { timeoutMs: 1000 });
+    // Total duration (~2 s) exceeds timeoutMs, but no gap (~0.2 s) comes close.
+    const ok = client.stream('ai.thread.send.stream', { thread_id: 1, message: 'slow' }, { timeoutMs: 1500 });
     let n = 0;
     for await (const _ of ok) n++;
-    expect(n).toBe(6);
+    expect(n).toBe(9);
     const silent = client.stream('ai.thread.send.stream', { thread_id: 1, message: 'silent' }, { timeoutMs: 50 });
     expect(await rejectionOf(silent.result)).toBeInstanceOf(RequestTimeoutError);
   });
