@@ -1,0 +1,118 @@
+// Public API diff of packages between two trees (TypeScript compiler API, one program
+// with both trees). Trees are copies of the fixture repo with edited sources.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-ignore -- plain ESM scripts without type declarations
+import { compareApis, entryPoints, packageSourcesChanged } from '../review/api-diff.mjs';
+// @ts-ignore
+import { discoverPackages } from '../lib/discover.mjs';
+
+interface Change {
+  severity: string;
+  code: string;
+  where: string;
+  message: string;
+}
+type Result = Map<string, { status: string; changes: Change[]; diagnostics: string[]; exports: { head: Map<string, { kind: string }> } }>;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtureRoot = join(here, 'fixtures/review/repo');
+
+function edit(root: string, file: string, from: string, to: string) {
+  const abs = join(root, file);
+  const text = readFileSync(abs, 'utf8');
+  if (!text.includes(from)) throw new Error(`fixture edit: "${from}" not found in ${file}`);
+  writeFileSync(abs, text.replace(from, to));
+}
+
+const codes = (r: Result, pkg: string) => r.get(pkg)!.changes.map((c) => `${c.severity} ${c.code} ${c.message.split(' — ')[0]}`);
+
+describe('public API diff', () => {
+  let head: string;
+  let result: Result;
+
+  beforeAll(() => {
+    head = mkdtempSync(join(tmpdir(), 's2sdk-api-head-'));
+    cpSync(fixtureRoot, head, { recursive: true });
+    // @fixture/demo: an output interface gains a method, an output type gains an optional field,
+    // a new export, an input option becomes required (through the core interface it extends).
+    edit(head, 'packages/demo/src/index.ts', 'listKeys(): Promise<KeySummary[]>;', 'listKeys(): Promise<KeySummary[]>;\n  getKey(id: number): Promise<KeySummary>;');
+    edit(head, 'packages/demo/src/index.ts', '  username: string;', '  username: string;\n  status?: string;');
+    edit(head, 'packages/demo/src/index.ts', 'return {\n    async listKeys', 'return {\n    async getKey(id) {\n      return (await (await fetchImpl(`${options.baseUrl}/keys/${id}`)).json()) as KeySummary;\n    },\n    async listKeys');
+    writeFileSync(join(head, 'packages/demo/src/index.ts'), `${readFileSync(join(head, 'packages/demo/src/index.ts'), 'utf8')}\n/** Default page size. */\nexport const DEFAULT_LIMIT = 20;\n`);
+    // @fixture/demo-core: a required option, and the ./node entry loses its export
+    edit(head, 'packages/demo-core/src/index.ts', 'retries?: number;', 'retries: number;');
+    edit(head, 'packages/demo-core/src/node.ts', 'export const nodeFetch', 'const nodeFetch');
+    writeFileSync(join(head, 'packages/demo-core/src/node.ts'), `${readFileSync(join(head, 'packages/demo-core/src/node.ts'), 'utf8')}\nexport const createNodeFetch = () => nodeFetch;\n`);
+    // @fixture/demo-ws: a required parameter added, an export removed
+    edit(head, 'packages/demo-ws/src/index.ts', 'export async function connectDemoWs(url: string)', 'export async function connectDemoWs(url: string, token: string)');
+    edit(head, 'packages/demo-ws/src/index.ts', 'if (!url) throw', 'if (!url || !token) throw');
+    edit(head, 'packages/demo-ws/src/index.ts', '/** Request types and their payloads. */\nexport interface Requests', '/** Request types and their payloads. */\ninterface Requests');
+    result = compareApis({ baseRoot: fixtureRoot, headRoot: head });
+  });
+
+  afterAll(() => {
+    if (head) rmSync(head, { recursive: true, force: true });
+  });
+
+  it('lists the exports of every entry point with their kind', () => {
+    const exp = result.get('@fixture/demo-core')!.exports.head;
+    expect(exp.get('createTransport')!.kind).toBe('function');
+    expect(exp.get('DemoError')!.kind).toBe('class');
+    expect(exp.get('TransportOptions')!.kind).toBe('interface');
+    expect(exp.get('node:createNodeFetch')!.kind).toBe('const');
+    expect(result.has('@fixture/demo-private')).toBe(false);
+  });
+
+  it('classifies additions and widened outputs as non-breaking, incompatible inputs as breaking', () => {
+    const demo = codes(result, '@fixture/demo');
+    expect(demo).toEqual(
+      expect.arrayContaining([
+        'non-breaking export-added export `DEFAULT_LIMIT` (const) added',
+        'non-breaking export-changed-compatibly export `KeySummary` (interface) changed compatibly',
+        expect.stringMatching(/^non-breaking export-widened export `DemoClient` \(interface\) gained members/),
+        // DemoClientOptions extends the core TransportOptions, whose `retries` became required
+        'breaking export-changed-incompatibly export `DemoClientOptions` (interface) changed incompatibly',
+        'breaking export-changed-incompatibly export `createDemoClient` (function) changed incompatibly',
+      ]),
+    );
+    expect(demo.filter((c) => c.startsWith('breaking')).length).toBe(2);
+  });
+
+  it('follows every entry point (subpath exports) and explains incompatibilities', () => {
+    const core = result.get('@fixture/demo-core')!.changes;
+    expect(core.map((c) => `${c.severity} ${c.code} ${c.where}`)).toEqual(
+      expect.arrayContaining([
+        'breaking export-changed-incompatibly @fixture/demo-core',
+        'breaking export-removed @fixture/demo-core/node',
+        'non-breaking export-added @fixture/demo-core/node',
+      ]),
+    );
+    const ws = result.get('@fixture/demo-ws')!.changes;
+    const connect = ws.find((c) => c.message.includes('connectDemoWs'))!;
+    expect(connect.severity).toBe('breaking');
+    expect(connect.message).toContain('(url: string, token: string) => Promise<DemoWs>');
+    expect(connect.message).not.toContain('s2sdk-api-diff'); // no scratch paths in messages
+    expect(ws.some((c) => c.code === 'export-removed' && c.message.includes('`Requests`'))).toBe(true);
+    // head sources that do not type-check are reported, not fatal
+    expect(result.get('@fixture/demo-core')!.diagnostics.some((d) => d.includes("'retries'"))).toBe(true);
+  });
+
+  it('reports no change between identical trees', () => {
+    const same: Result = compareApis({ baseRoot: fixtureRoot, headRoot: fixtureRoot });
+    for (const [, r] of same) expect(r.changes).toEqual([]);
+  });
+
+  it('derives entry points from exports and detects source changes', () => {
+    expect(entryPoints({ exports: { '.': {}, './node': {}, './package.json': './package.json' } })).toEqual([
+      { subpath: '.', file: 'src/index.ts' },
+      { subpath: './node', file: 'src/node.ts' },
+    ]);
+    expect(entryPoints({})).toEqual([{ subpath: '.', file: 'src/index.ts' }]);
+    const pkg = discoverPackages(head).find((p: { name: string }) => p.name === '@fixture/demo-ws');
+    expect(packageSourcesChanged(fixtureRoot, head, pkg)).toEqual(['src/index.ts']);
+  });
+});
