@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run consumer-check [-- --no-build] [--keep]
+// npm run consumer-check [-- --no-build] [--keep] [--root <repo>]
 // Installs the packed packages into a fresh project OUTSIDE the workspace and uses them
 // like a consumer would:
 //   1. builds (unless --no-build) and packs every public package into a temp dir;
@@ -25,14 +25,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { discoverSpecs, specsForPackage } from '../lib/discover.mjs';
 import { dereference } from '../review/load.mjs';
 import { pickRestOperation, pickWsRequest } from './targets.mjs';
 import { buildAll, packTo, publicPackages, repoRoot, toolEnv } from './lib.mjs';
 
-const { values } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, root: { type: 'string' } } });
+// packages and specs come from --root (default: this repository); tools (Prism, TypeScript) from the workspace
+const root = values.root ? resolve(values.root) : repoRoot;
 
 const step = (s) => console.log(`\n── ${s}`);
 const wsVersion = (name) => JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -111,10 +113,10 @@ const work = mkdtempSync(join(tmpdir(), 's2sdk-consumer-'));
 try {
   if (!values['no-build']) {
     step('build (npx turbo run build)');
-    buildAll();
+    buildAll(root);
   }
-  const pkgs = publicPackages();
-  const specs = discoverSpecs();
+  const pkgs = publicPackages(root);
+  const specs = discoverSpecs(root);
 
   step(`pack ${pkgs.length} public package(s) → ${work}/tarballs`);
   const tarDir = join(work, 'tarballs');

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run release:dry [-- --no-build] [--skip-attw]
+// npm run release:dry [-- --no-build] [--skip-attw] [--root <repo>]
 // What a release would publish, without publishing: builds every package, then for
 // every public package (discovered from packages/*/package.json, non-private):
 //   - `npm pack --dry-run --json`: the file list and sizes of the tarball;
@@ -8,10 +8,12 @@
 //   - @arethetypeswrong/cli --pack, profile "strict" (node10, node16 CJS/ESM, bundler all resolve with types).
 // Exits 1 when any check fails.
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bin, buildAll, checkExports, formatBytes, packDryRun, publicPackages, repoRoot, toolEnv } from './lib.mjs';
 
-const { values } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false }, 'skip-attw': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false }, 'skip-attw': { type: 'boolean', default: false }, root: { type: 'string' } } });
+const root = values.root ? resolve(values.root) : repoRoot;
 
 function runTool(label, file, args, cwd) {
   const r = spawnSync(file, args, { cwd, env: { ...toolEnv, FORCE_COLOR: '0', NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -22,9 +24,9 @@ const failures = [];
 try {
   if (!values['no-build']) {
     console.log('── build (npx turbo run build)');
-    buildAll();
+    buildAll(root);
   }
-  for (const p of publicPackages()) {
+  for (const p of publicPackages(root)) {
     console.log(`\n── ${p.name}@${p.version} (${p.relDir})`);
     let pack;
     try {

@@ -27,7 +27,7 @@ export function publicPackages(root = repoRoot) {
 
 /** `turbo run build` for every package (turbo caches by inputs). Throws on failure. */
 export function buildAll(root = repoRoot) {
-  const r = spawnSync(bin('turbo', root), ['run', 'build', '--output-logs=errors-only'], { cwd: root, env: toolEnv, stdio: 'inherit' });
+  const r = spawnSync(bin('turbo'), ['run', 'build', '--output-logs=errors-only'], { cwd: root, env: toolEnv, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed (`npx turbo run build`)');
 }
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// npm run size [-- --build] — gzip size budgets for the runtime JS of every public package.
+// npm run size [-- --build] [--root <repo>] — gzip size budgets for the runtime JS of every public package.
 // Budgets live in ONE file, size-budgets.json at the root:
 //   { "default": <bytes>, "packages": { "<name>": <bytes> | { "<subpath>": <bytes> } } }
 // Measured: the ESM runtime entry of every `exports` subpath (dist/index.js, dist/node.js …),
 // gzip level 9. A package or subpath without its own budget uses "default".
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildAll, formatBytes, gzipSize, publicPackages, repoRoot, runtimeEntries } from './lib.mjs';
@@ -52,10 +52,11 @@ export function checkSizes(root = repoRoot) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { build: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { build: { type: 'boolean', default: false }, root: { type: 'string' } } });
   try {
-    if (values.build) buildAll();
-    const { rows, failures } = checkSizes();
+    const root = values.root ? resolve(values.root) : repoRoot;
+    if (values.build) buildAll(root);
+    const { rows, failures } = checkSizes(root);
     const w = Math.max(...rows.map((r) => `${r.name} ${r.file}`.length), 10);
     for (const r of rows) {
       const pct = r.size === undefined ? '' : ` ${Math.round((r.size / r.limit) * 100)}%`;
