@@ -34,6 +34,7 @@ import type {
   Envelope,
   HeartbeatOptions,
   OperationMapShape,
+  AuthReply,
   OperationTable,
   OperationTableEntry,
   ReconnectOptions,
@@ -211,9 +212,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     return this.#state;
   }
 
-  /** Payload of the last successful authentication reply (e.g. `auth.success`). */
-  get session(): unknown {
-    return this.#authPayload;
+  /** Payload of the last successful authentication reply (e.g. `auth.success`), typed from the operation marked `auth`. */
+  get session(): AuthReply<Ops> | undefined {
+    return this.#authPayload as AuthReply<Ops> | undefined;
   }
 
   /** Number of requests waiting for the connection. */

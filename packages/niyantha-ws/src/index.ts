@@ -30,6 +30,7 @@ export type { WsStream } from './stream.js';
 export type { UploadData, UploadFileOptions, UploadProgress, UploadProtocol, ByteAsyncIterable } from './upload.js';
 export { frameValidator, loadAjv, type MessageSchemas } from './validate.js';
 export type {
+  AuthReply,
   AuthType,
   ChunkPayload,
   ConnectionState,

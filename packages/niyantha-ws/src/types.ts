@@ -125,3 +125,6 @@ export interface WebSocketLike {
 
 /** A WebSocket constructor (`globalThis.WebSocket`, `ws`'s `WebSocket`, or a test double). */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** The success reply payload of the authentication operation (the one whose `auth` is true). */
+export type AuthReply<Ops> = { [K in keyof Ops]: Ops[K] extends { auth: true; reply: infer R } ? R : never }[keyof Ops];

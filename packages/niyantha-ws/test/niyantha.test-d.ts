@@ -15,6 +15,11 @@ describe('the generated Niyantha map', () => {
     expectTypeOf(ws.uploadFile).returns.resolves.toEqualTypeOf<NiyanthaOperations['file.stream.complete']['reply']>();
   });
 
+  it('types the session as the auth.success payload', () => {
+    expectTypeOf(ws.session).toEqualTypeOf<NiyanthaOperations['auth.login']['reply'] | undefined>();
+    expectTypeOf(ws.session!.identityId).toBeString();
+  });
+
   it('rejects misspelt types and wrong payload fields', () => {
     // @ts-expect-error not a request type
     void ws.request('store.gett', { store_id: 301 });
