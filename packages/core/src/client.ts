@@ -2,8 +2,9 @@
 // init types (unknown fields are compile errors) and typed failures.
 import createClient, { type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
-import { ApiError, MalformedResponseError, S2sdkError } from './errors.js';
-import { createTransport, requestHints, type FetchLike, type TransportOptions } from './transport.js';
+import { ApiError, ConfigurationError, MalformedResponseError, S2sdkError } from './errors.js';
+import type { Logger } from './logger.js';
+import { createTransport, requestHints, type FetchLike, type RetryOptions, type TransportOptions } from './transport.js';
 
 export type { Middleware };
 
@@ -23,15 +24,54 @@ export interface AuthContext {
   operation: OperationInfo | undefined;
 }
 
-export interface ApiClientOptions extends TransportOptions {
-  baseUrl: string;
-  /** Headers sent with every request. */
+/** The options every s2sdk REST client accepts (besides its base URL and credentials). */
+export interface ClientOptions {
+  /** The underlying fetch (default `globalThis.fetch`; `createNodeFetch()` from `@s2sdk/core/node` for keep-alive). */
+  fetch?: TransportOptions['fetch'];
+  /** Per-attempt timeout (default 30 s). */
+  timeoutMs?: number;
+  /** Overall deadline of one call, retries and backoff included (default 2 min). */
+  deadlineMs?: number;
+  /** Retry policy for retry-safe requests (idempotent methods, `x-idempotent` operations, `Idempotency-Key`); `false` disables retries. */
+  retry?: RetryOptions | false;
+  /** Receives redacted, scrubbed log lines. */
+  logger?: Logger;
+  /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /** openapi-fetch middleware run on every request. */
+  middleware?: Middleware[];
+}
+
+/** The {@link ClientOptions} of a larger options object (so credentials never travel further than needed). */
+export function pickClientOptions(options: ClientOptions): ClientOptions {
+  const { fetch, timeoutMs, deadlineMs, retry, logger, headers, middleware } = options;
+  return { fetch, timeoutMs, deadlineMs, retry, logger, headers, middleware };
+}
+
+/**
+ * Checks a base URL and returns it without trailing slashes: http(s) only, no
+ * credentials (they belong in `credentials`), no query or fragment.
+ */
+export function validateBaseUrl(baseUrl: unknown, what = '`baseUrl`'): string {
+  if (typeof baseUrl !== 'string' || baseUrl === '') throw new ConfigurationError(`${what} must be a non-empty URL string`);
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new ConfigurationError(`${what} is not a valid URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigurationError(`${what} must be an http(s) URL`);
+  if (parsed.username || parsed.password) throw new ConfigurationError(`${what} must not contain credentials; pass them in \`credentials\``);
+  if (parsed.search || parsed.hash) throw new ConfigurationError(`${what} must not contain a query or fragment`);
+  return baseUrl.replace(/\/+$/, '');
+}
+
+export interface ApiClientOptions extends ClientOptions, Omit<TransportOptions, keyof ClientOptions> {
+  baseUrl: string;
   /** Generated operations table: drives per-operation auth and retry safety (`x-idempotent`). */
   operations?: OperationTable;
   /** Adds credentials to a request, e.g. from the operation's security requirements. Runs before user middleware. */
   auth?: (ctx: AuthContext) => void | Promise<void>;
-  middleware?: Middleware[];
 }
 
 type StrictInit<I> = RequiredKeysOf<I> extends never ? [init?: I] : [init: I];

@@ -27,10 +27,13 @@ export { safeLogger, type Logger, type LogLevel } from './logger.js';
 export { createTransport, isRetrySafe, requestHints, type FetchLike, type RetryOptions, type TransportOptions, type RequestHints } from './transport.js';
 export {
   createApiClient,
+  pickClientOptions,
+  validateBaseUrl,
   unwrap,
   apiError,
   type ApiClient,
   type ApiClientOptions,
+  type ClientOptions,
   type AuthContext,
   type ErrorBody,
   type Middleware,

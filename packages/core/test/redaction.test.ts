@@ -106,3 +106,29 @@ describe('no secret reaches errors, logs, inspect or JSON', () => {
     expect(() => safeLogger({ info: () => { throw new Error('x'); } }).info('m')).not.toThrow();
   });
 });
+
+describe('validateBaseUrl and pickClientOptions', async () => {
+  const { validateBaseUrl, pickClientOptions, ConfigurationError } = await import('@s2sdk/core');
+  it('accepts http(s) URLs and strips trailing slashes', () => {
+    expect(validateBaseUrl('https://api.example.com/')).toBe('https://api.example.com');
+    expect(validateBaseUrl('http://127.0.0.1:4010//')).toBe('http://127.0.0.1:4010');
+  });
+  it('rejects what can never work, with typed errors that never echo credentials', () => {
+    for (const bad of ['', 'not a url', 'ftp://x', 'https://user:p4ss-CANARY@x', 'https://x/?q=1', 'https://x/#f', 42, undefined]) {
+      const err = (() => {
+        try {
+          validateBaseUrl(bad, 'environment.baseUrl');
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err, String(bad)).toBeInstanceOf(ConfigurationError);
+      expect(String((err as Error).message)).toMatch(/^environment\.baseUrl /);
+      expect(String((err as Error).message)).not.toContain('p4ss-CANARY');
+    }
+  });
+  it('picks only the transport options (credentials never travel further)', () => {
+    const picked = pickClientOptions({ timeoutMs: 5, retry: false, credentials: { secret: 's' } } as never);
+    expect(picked).toEqual({ fetch: undefined, timeoutMs: 5, deadlineMs: undefined, retry: false, logger: undefined, headers: undefined, middleware: undefined });
+  });
+});

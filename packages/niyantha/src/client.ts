@@ -9,11 +9,11 @@ import {
   Secret,
   type ApiClient,
   type ApiError,
-  type Logger,
   type Middleware,
   type RetryOptions,
   type SuccessData,
-  type TransportOptions,
+  pickClientOptions,
+  type ClientOptions,
 } from '@s2sdk/core';
 import { ApiKeyRejectedError } from './errors.js';
 import type { paths } from './generated/schema.gen.js';
@@ -32,24 +32,14 @@ export interface S2SCredentials {
 /** How the S2S key is sent: `X-API-Key` + `X-API-Secret` headers (default) or HTTP Basic. */
 export type S2SAuthMode = 'headers' | 'basic';
 
-export interface NiyanthaClientOptions {
+export interface NiyanthaClientOptions extends ClientOptions {
   /** Default `https://api.niyantha.in`. */
   baseUrl?: string;
   credentials: S2SCredentials;
   /** Default `'headers'`. Operations offering only the other scheme use that one. */
   auth?: S2SAuthMode;
-  fetch?: TransportOptions['fetch'];
-  /** Per-attempt timeout (default 30 s). */
-  timeoutMs?: number;
-  /** Overall deadline of one call, retries included (default 2 min). */
-  deadlineMs?: number;
   /** Retries apply to retry-safe calls only: GET/PUT/DELETE/PATCH, POSTs marked `x-idempotent`, and requests with an `Idempotency-Key` header. */
   retry?: RetryOptions | false;
-  logger?: Logger;
-  /** Extra headers on every request. */
-  headers?: Record<string, string>;
-  /** openapi-fetch middleware (runs before the credentials are attached). */
-  middleware?: Middleware[];
   /** Largest upload buffered from a stream (default 50 MiB). */
   maxUploadBytes?: number;
 }
@@ -186,12 +176,7 @@ class NiyanthaClientImpl {
     };
     this.raw = createApiClient<paths>({
       baseUrl: this.baseUrl,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      retry: options.retry,
-      logger: options.logger,
-      headers: options.headers,
+      ...pickClientOptions(options),
       operations: operationTable,
       // Registered last: its onRequest sees the final request, its onResponse/onError run first.
       middleware: [...(options.middleware ?? []), credentialsMiddleware],

@@ -7,10 +7,9 @@ import {
   Secret,
   unwrap,
   type ApiClient,
-  type Logger,
-  type Middleware,
   type RetryOptions,
-  type TransportOptions,
+  pickClientOptions,
+  type ClientOptions,
 } from '@s2sdk/core';
 import type { paths } from './generated/schema.gen.js';
 import { operationTable } from './operations.js';
@@ -20,18 +19,12 @@ import type { ApiKey, ApiKeyCreateRequest, ApiKeyList, ApiKeySummary } from './t
 /** A session token, or a function returning the current one (called per request, e.g. a token manager's `getToken`). */
 export type SessionTokenSource = string | Secret | (() => string | Secret | Promise<string | Secret>);
 
-export interface KeyManagementClientOptions {
+export interface KeyManagementClientOptions extends ClientOptions {
   /** Default `https://api.niyantha.in`. */
   baseUrl?: string;
   sessionToken: SessionTokenSource;
-  fetch?: TransportOptions['fetch'];
-  timeoutMs?: number;
-  deadlineMs?: number;
   /** Retries: list and expire (x-idempotent) always; create because it is sent with an Idempotency-Key. */
   retry?: RetryOptions | false;
-  logger?: Logger;
-  headers?: Record<string, string>;
-  middleware?: Middleware[];
 }
 
 /**
@@ -79,13 +72,7 @@ class KeyManagementClientImpl implements KeyManagementClient {
     }
     this.raw = createApiClient<paths>({
       baseUrl: this.baseUrl,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      retry: options.retry,
-      logger: options.logger,
-      headers: options.headers,
-      middleware: options.middleware,
+      ...pickClientOptions(options),
       operations: operationTable,
       auth: async ({ request, schemaPath, operation }) => {
         if (operation && !operation.security.some((alt) => alt.includes(SCHEMES.session))) {

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@s2sdk/core';
+import { validateBaseUrl } from '@s2sdk/core';
 
 export const DEFAULT_BASE_URL = 'https://api.niyantha.in';
 
@@ -11,18 +11,7 @@ export const SCHEMES = {
 } as const;
 
 export function checkBaseUrl(baseUrl: unknown): string {
-  if (baseUrl === undefined) return DEFAULT_BASE_URL;
-  if (typeof baseUrl !== 'string' || baseUrl === '') throw new ConfigurationError('`baseUrl` must be a non-empty URL string (default https://api.niyantha.in)');
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new ConfigurationError('`baseUrl` is not a valid URL');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigurationError('`baseUrl` must be an http(s) URL');
-  if (parsed.username || parsed.password) throw new ConfigurationError('`baseUrl` must not contain credentials');
-  if (parsed.search || parsed.hash) throw new ConfigurationError('`baseUrl` must not contain a query or fragment');
-  return baseUrl.replace(/\/+$/, '');
+  return baseUrl === undefined ? DEFAULT_BASE_URL : validateBaseUrl(baseUrl);
 }
 
 export interface CallOptions {

@@ -10,10 +10,10 @@ import {
   Secret,
   unwrap,
   type ApiClient,
-  type Logger,
-  type Middleware,
   type RetryOptions,
-  type TransportOptions,
+  pickClientOptions,
+  validateBaseUrl,
+  type ClientOptions,
 } from '@s2sdk/core';
 import { operations } from './generated/operations.gen.js';
 import type { components, paths } from './generated/schema.gen.js';
@@ -44,7 +44,7 @@ export interface AppCredentials {
   clientSecret: string | Secret;
 }
 
-export interface PlatformAuthClientOptions {
+export interface PlatformAuthClientOptions extends ClientOptions {
   /** The platform's base URL, e.g. `https://platform.example` (the documentation's example is `http://localhost:3000`). */
   baseUrl: string;
   /** Application credentials, sent as HTTP Basic on every call. */
@@ -55,16 +55,8 @@ export interface PlatformAuthClientOptions {
    * `'login'` (`POST /api/platform/v1/login` with `{ email, token }`, the documented heading).
    */
   resendOtpRoute?: 'resend_otp' | 'login';
-  fetch?: TransportOptions['fetch'];
-  /** Per-attempt timeout (default 30 s). */
-  timeoutMs?: number;
-  /** Overall deadline of one call, retries included (default 2 min). */
-  deadlineMs?: number;
   /** Retries apply to retry-safe operations only: revoke (x-idempotent). Login and token are never re-sent blindly. */
   retry?: RetryOptions | false;
-  logger?: Logger;
-  headers?: Record<string, string>;
-  middleware?: Middleware[];
 }
 
 export interface CallOptions {
@@ -101,19 +93,6 @@ const reveal = (v: string | Secret, label: string): string => {
   return s.reveal();
 };
 
-function checkBaseUrl(baseUrl: unknown): string {
-  if (typeof baseUrl !== 'string' || baseUrl === '') throw new ConfigurationError('`baseUrl` is required (e.g. "https://platform.example")');
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new ConfigurationError('`baseUrl` is not a valid URL');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigurationError('`baseUrl` must be an http(s) URL');
-  if (parsed.username || parsed.password) throw new ConfigurationError('`baseUrl` must not contain credentials; pass them in `credentials`');
-  return baseUrl.replace(/\/+$/, '');
-}
-
 class PlatformAuthClientImpl implements PlatformAuthClient {
   readonly baseUrl: string;
   readonly raw: ApiClient<paths>;
@@ -122,7 +101,7 @@ class PlatformAuthClientImpl implements PlatformAuthClient {
 
   constructor(options: PlatformAuthClientOptions) {
     if (!options || typeof options !== 'object') throw new ConfigurationError('createPlatformAuthClient: options are required');
-    this.baseUrl = checkBaseUrl(options.baseUrl);
+    this.baseUrl = validateBaseUrl(options.baseUrl);
     const creds = options.credentials;
     if (!creds || typeof creds !== 'object') throw new ConfigurationError('`credentials` ({ clientId, clientSecret }) are required');
     if (typeof creds.clientId !== 'string' || creds.clientId === '') throw new ConfigurationError('credentials.clientId must be a non-empty string');
@@ -134,13 +113,7 @@ class PlatformAuthClientImpl implements PlatformAuthClient {
     if (this.#resendRoute !== 'resend_otp' && this.#resendRoute !== 'login') throw new ConfigurationError('resendOtpRoute must be "resend_otp" or "login"');
     this.raw = createApiClient<paths>({
       baseUrl: this.baseUrl,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      retry: options.retry,
-      logger: options.logger,
-      headers: options.headers,
-      middleware: options.middleware,
+      ...pickClientOptions(options),
       operations,
       // The spec's security: every operation requires appCredentials (HTTP Basic).
       // Unknown paths (not in the table) get the credentials too: the whole API is app-authenticated.

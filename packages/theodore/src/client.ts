@@ -8,10 +8,10 @@ import {
   Secret,
   unwrap,
   type ApiClient,
-  type Logger,
-  type Middleware,
   type RetryOptions,
-  type TransportOptions,
+  pickClientOptions,
+  validateBaseUrl,
+  type ClientOptions,
 } from '@s2sdk/core';
 import { operations } from './generated/operations.gen.js';
 import type { components, paths } from './generated/schema.gen.js';
@@ -34,26 +34,15 @@ export const THEODORE_SERVERS = {
 
 export type TheodoreEnvironment = keyof typeof THEODORE_SERVERS | { baseUrl: string };
 
-export interface TheodoreClientOptions {
+export interface TheodoreClientOptions extends ClientOptions {
   /** `'sandbox'`, `'production'` or `{ baseUrl }` (a host such as `http://127.0.0.1:4010`, without `/theodore/...`). */
   environment: TheodoreEnvironment;
-  /** The underlying fetch (default `globalThis.fetch`; `createNodeFetch()` from `@s2sdk/core/node` for keep-alive). */
-  fetch?: TransportOptions['fetch'];
-  /** Per-attempt timeout (default 30 s). */
-  timeoutMs?: number;
-  /** Overall deadline of one call, retries included (default 2 min). */
-  deadlineMs?: number;
   /**
    * Retry policy for retry-safe requests (the health GET). The token POST is not
    * idempotent (each call opens a server session) and is only re-sent when the
    * connection was refused before anything was sent. `false` disables retries.
    */
   retry?: RetryOptions | false;
-  logger?: Logger;
-  /** Extra headers sent with every request. */
-  headers?: Record<string, string>;
-  /** openapi-fetch middleware run on every request of the raw client. */
-  middleware?: Middleware[];
 }
 
 /** The token request of {@link TheodoreClient.createAuthToken}: the password may be a {@link Secret}. */
@@ -93,15 +82,7 @@ export function resolveTheodoreBaseUrl(environment: TheodoreEnvironment): string
   } else {
     throw new ConfigurationError('`environment` is required: "sandbox", "production" or { baseUrl }');
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigurationError('environment.baseUrl is not a valid URL');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigurationError('environment.baseUrl must be an http(s) URL');
-  if (parsed.username || parsed.password) throw new ConfigurationError('environment.baseUrl must not contain credentials');
-  return url.replace(/\/+$/, '');
+  return validateBaseUrl(url, 'environment.baseUrl');
 }
 
 class TheodoreClientImpl implements TheodoreClient {
@@ -113,13 +94,7 @@ class TheodoreClientImpl implements TheodoreClient {
     this.baseUrl = resolveTheodoreBaseUrl(options.environment);
     this.raw = createApiClient<paths>({
       baseUrl: this.baseUrl,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      retry: options.retry,
-      logger: options.logger,
-      headers: options.headers,
-      middleware: options.middleware,
+      ...pickClientOptions(options),
       operations,
     });
     // Nothing of the client is secret, but keep its renderings small and stable.
