@@ -2,7 +2,7 @@
 // guides), served from loopback and opened in headless Chromium. Every operation and
 // message type must render with its TypeScript snippet, and no page may request
 // anything from a non-loopback host. Screenshots go to test-results/docs/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ import { operationsOf } from '../review/openapi-diff.mjs';
 import { asyncModel } from '../review/asyncapi-diff.mjs';
 // @ts-ignore
 import { discoverPackages, discoverSpecs } from '../lib/discover.mjs';
+// @ts-ignore
+import { checkSnippets } from '../docs/check-snippets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -148,7 +150,7 @@ describe('docs site built from the fixture repo', () => {
         );
         expect(href, `${method.toUpperCase()} ${path} is listed`).toBeTruthy();
         await page.locator(`a[href="${href}"]`).first().click();
-        await page.getByText(`client.${method.toUpperCase()}('${path}'`).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await page.getByText(`client.raw.${method.toUpperCase()}('${path}'`).first().waitFor({ state: 'visible', timeout: 15_000 });
         await collect();
       }
     });
@@ -159,7 +161,7 @@ describe('docs site built from the fixture repo', () => {
     expect(v.requests.length).toBeGreaterThan(0);
     for (const { method, path, op } of ops.values()) {
       expect(v.text).toContain(op.summary);
-      expect(v.text).toContain(`client.${method.toUpperCase()}('${path}'`);
+      expect(v.text).toContain(`client.raw.${method.toUpperCase()}('${path}'`);
     }
     expect(v.text).toContain("import { createDemoClient } from '@fixture/demo';");
     // the request example became the snippet's body, path params come from their examples
@@ -279,5 +281,29 @@ describe('docs helpers', () => {
     expect(ws.get('keys.export').snippet).toContain("const stream = ws.stream('keys.export', { pageSize: 50 });");
     expect(ws.get('error').role).toBe('error');
     expect(ws.get('account.updated').snippet).toContain("ws.on('event', (message) => {");
+  });
+
+  it('type-checks every snippet against the package sources, and catches a wrong one', () => {
+    const ok = checkSnippets(fixtureRoot);
+    expect(ok.errors).toEqual([]);
+    expect(ok.checked).toBe(15); // 5 operations + 10 message types
+    const root = mkdtempSync(join(tmpdir(), 's2sdk-snippets-bad-'));
+    try {
+      cpSync(fixtureRoot, root, { recursive: true });
+      // a factory option the client does not have, and a request example of the wrong type
+      const pj = join(root, 'packages/demo/package.json');
+      const pkg = JSON.parse(readFileSync(pj, 'utf8'));
+      pkg.s2sdk.factoryOptions = "{ baseURL: 'https://api.demo.invalid/v1' }";
+      writeFileSync(pj, JSON.stringify(pkg));
+      const spec = join(root, 'specs/demo/asyncapi.yaml');
+      writeFileSync(spec, readFileSync(spec, 'utf8').replace('payload: { type: keys.list, requestId: req-1, payload: {} }', 'payload: { type: keys.list, requestId: req-1, payload: { all: true } }'));
+      const bad = checkSnippets(root);
+      expect(bad.errors.filter((e: { key: string }) => e.key === 'GET /health').map((e: { message: string }) => e.message)).toEqual([
+        expect.stringContaining("'baseURL' does not exist in type 'DemoClientOptions'"),
+      ]);
+      expect(bad.errors.some((e: { key: string; message: string }) => e.key === 'keys.list' && e.message.includes('is not assignable to type'))).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

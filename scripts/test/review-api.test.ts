@@ -41,15 +41,15 @@ describe('public API diff', () => {
     // a new export, an input option becomes required (through the core interface it extends).
     edit(head, 'packages/demo/src/index.ts', 'listKeys(): Promise<KeySummary[]>;', 'listKeys(): Promise<KeySummary[]>;\n  getKey(id: number): Promise<KeySummary>;');
     edit(head, 'packages/demo/src/index.ts', '  username: string;', '  username: string;\n  status?: string;');
-    edit(head, 'packages/demo/src/index.ts', 'return {\n    async listKeys', 'return {\n    async getKey(id) {\n      return (await (await fetchImpl(`${options.baseUrl}/keys/${id}`)).json()) as KeySummary;\n    },\n    async listKeys');
+    edit(head, 'packages/demo/src/index.ts', '    raw,\n    async listKeys', "    raw,\n    async getKey(id) {\n      return (await raw.POST('/keys/{id}/expire', { params: { path: { id } } })).data as KeySummary;\n    },\n    async listKeys");
     writeFileSync(join(head, 'packages/demo/src/index.ts'), `${readFileSync(join(head, 'packages/demo/src/index.ts'), 'utf8')}\n/** Default page size. */\nexport const DEFAULT_LIMIT = 20;\n`);
     // @fixture/demo-core: a required option, and the ./node entry loses its export
     edit(head, 'packages/demo-core/src/index.ts', 'retries?: number;', 'retries: number;');
     edit(head, 'packages/demo-core/src/node.ts', 'export const nodeFetch', 'const nodeFetch');
     writeFileSync(join(head, 'packages/demo-core/src/node.ts'), `${readFileSync(join(head, 'packages/demo-core/src/node.ts'), 'utf8')}\nexport const createNodeFetch = () => nodeFetch;\n`);
     // @fixture/demo-ws: a required parameter added, an export removed
-    edit(head, 'packages/demo-ws/src/index.ts', 'export async function connectDemoWs(url: string)', 'export async function connectDemoWs(url: string, token: string)');
-    edit(head, 'packages/demo-ws/src/index.ts', 'if (!url) throw', 'if (!url || !token) throw');
+    edit(head, 'packages/demo-ws/src/index.ts', 'export async function connectDemoWs(options: DemoWsOptions)', 'export async function connectDemoWs(options: DemoWsOptions, token: string)');
+    edit(head, 'packages/demo-ws/src/index.ts', 'if (!options.url) throw', 'if (!options.url || !token) throw');
     edit(head, 'packages/demo-ws/src/index.ts', '/** Request types and their payloads. */\nexport interface Requests', '/** Request types and their payloads. */\ninterface Requests');
     result = compareApis({ baseRoot: fixtureRoot, headRoot: head });
   });
@@ -94,7 +94,7 @@ describe('public API diff', () => {
     const ws = result.get('@fixture/demo-ws')!.changes;
     const connect = ws.find((c) => c.message.includes('connectDemoWs'))!;
     expect(connect.severity).toBe('breaking');
-    expect(connect.message).toContain('(url: string, token: string) => Promise<DemoWs>');
+    expect(connect.message).toContain('(options: DemoWsOptions, token: string) => Promise<DemoWs>');
     expect(connect.message).not.toContain('s2sdk-api-diff'); // no scratch paths in messages
     expect(ws.some((c) => c.code === 'export-removed' && c.message.includes('`Requests`'))).toBe(true);
     // head sources that do not type-check are reported, not fatal

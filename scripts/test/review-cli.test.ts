@@ -43,7 +43,7 @@ describe('spec review CLI on a git repository', () => {
     cpSync(join(fixtures, 'pairs/schemas/key-v2.yaml'), join(repo, 'specs/demo/schemas/key-v2.yaml'));
     // and the WebSocket client's factory gets a required parameter
     const ws = join(repo, 'packages/demo-ws/src/index.ts');
-    writeFileSync(ws, readFileSync(ws, 'utf8').replace('connectDemoWs(url: string)', 'connectDemoWs(url: string, token: string)').replace('if (!url)', 'if (!url || !token)'));
+    writeFileSync(ws, readFileSync(ws, 'utf8').replace('connectDemoWs(options: DemoWsOptions)', 'connectDemoWs(options: DemoWsOptions, token: string)').replace('if (!options.url)', 'if (!options.url || !token)'));
   }
 
   it('writes a markdown report with lint results, classified changes, API diff and the bumps', () => {
