@@ -12,7 +12,7 @@
 //   - types/interfaces: must be assignable in both directions (consumers both read
 //     and build them), else breaking; a changed printed shape that still passes is
 //     a compatible (non-breaking) change.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { discoverPackages, repoRoot as workspaceRoot, toPosix } from '../lib/discover.mjs';
@@ -47,6 +47,74 @@ function cleanMessage(text) {
   return text.replace(/import\("[^"]*"\)\./g, '').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Unchanged files are SHARED between the trees (every import of the head copy resolves to the
+ * base file, see sharingHost): a class, a unique symbol or any
+ * nominal type declared in an unchanged file is then the same declaration on both sides, so
+ * only real changes make types incompatible. A file is shared when its content is identical
+ * AND everything it imports (relative files, workspace packages) is shared too.
+ */
+function shareUnchangedFiles(work, basePkgs, headPkgs) {
+  const walk = (dir) =>
+    existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)])) : [];
+  const headToBase = new Map();
+  for (const hp of headPkgs) {
+    const bp = basePkgs.find((b) => b.name === hp.name);
+    if (!bp) continue;
+    const hsrc = join(work, 'head', 'packages', hp.dirName, 'src');
+    const bsrc = join(work, 'base', 'packages', bp.dirName, 'src');
+    for (const f of walk(hsrc)) {
+      const b = join(bsrc, relative(hsrc, f));
+      if (existsSync(b) && readFileSync(f).equals(readFileSync(b))) headToBase.set(f, b);
+    }
+  }
+  const entryOf = new Map(); // workspace specifier -> head file
+  for (const hp of headPkgs) for (const e of entryPoints(hp.pkg)) entryOf.set(e.subpath === '.' ? hp.name : `${hp.name}/${e.subpath.slice(2)}`, join(work, 'head', 'packages', hp.dirName, e.file));
+  const resolveRelative = (from, spec) => {
+    const base = join(from, '..', spec);
+    const stem = base.replace(/\.(m|c)?js$/, '');
+    for (const c of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${stem}.d.ts`, join(base, 'index.ts')]) if (existsSync(c) && !statSync(c).isDirectory()) return c;
+    return undefined;
+  };
+  const deps = new Map();
+  for (const f of headToBase.keys()) {
+    if (!/\.[cm]?tsx?$/.test(f)) {
+      deps.set(f, []);
+      continue;
+    }
+    const info = ts.preProcessFile(readFileSync(f, 'utf8'), true, true);
+    const out = [];
+    for (const { fileName } of [...info.importedFiles, ...info.referencedFiles]) {
+      if (fileName.startsWith('.')) out.push(resolveRelative(f, fileName) ?? '<unresolved>');
+      else if (entryOf.has(fileName)) out.push(entryOf.get(fileName));
+    }
+    deps.set(f, out);
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [f, ds] of deps) {
+      if (headToBase.has(f) && ds.some((d) => !headToBase.has(d))) {
+        headToBase.delete(f);
+        changed = true;
+      }
+    }
+  }
+  return headToBase;
+}
+
+/** A compiler host that resolves every import of a shared head file to the base file. */
+function sharingHost(options, shared) {
+  const host = ts.createCompilerHost(options, true);
+  const swap = (f) => shared.get(f) ?? f;
+  host.resolveModuleNames = (names, containingFile, _reused, redirected, opts) =>
+    names.map((name) => {
+      const r = ts.resolveModuleName(name, containingFile, opts, host, undefined, redirected).resolvedModule;
+      return r ? { ...r, resolvedFileName: swap(r.resolvedFileName) } : undefined;
+    });
+  return host;
+}
+
 const FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseStructuralFallback;
 
 function describeSymbol(checker, sym, sf) {
@@ -60,9 +128,12 @@ function describeSymbol(checker, sym, sf) {
   }
   let text;
   let kind;
+  let uniqueSymbol = false;
   if (isValue) {
     kind = target.flags & ts.SymbolFlags.Class ? 'class' : target.flags & ts.SymbolFlags.Function ? 'function' : target.flags & ts.SymbolFlags.Enum ? 'enum' : target.flags & ts.SymbolFlags.ValueModule ? 'namespace' : 'const';
-    text = checker.typeToString(checker.getTypeOfSymbolAtLocation(target, decl ?? sf), undefined, FLAGS);
+    const vt = checker.getTypeOfSymbolAtLocation(target, decl ?? sf);
+    uniqueSymbol = (vt.flags & ts.TypeFlags.UniqueESSymbol) !== 0;
+    text = checker.typeToString(vt, undefined, FLAGS);
   } else if (isType) {
     kind = target.flags & ts.SymbolFlags.Interface ? 'interface' : 'type';
     const type = checker.getDeclaredTypeOfSymbol(target);
@@ -79,7 +150,7 @@ function describeSymbol(checker, sym, sf) {
     text = '(namespace)';
   }
   const generated = (target.declarations ?? []).some((d) => /[\\/]src[\\/]generated[\\/]/.test(d.getSourceFile().fileName));
-  return { kind, isValue, isType, typeParams, text, generated, symbol: target };
+  return { kind, isValue, isType, typeParams, text, generated, uniqueSymbol, symbol: target };
 }
 
 /**
@@ -146,6 +217,7 @@ export function compareApis({ baseRoot, headRoot, scratchParent, keep = false })
   try {
     prepareTree(baseRoot, join(work, 'base'), basePkgs, 'base');
     prepareTree(headRoot, join(work, 'head'), headPkgs, 'head');
+    const shared = shareUnchangedFiles(work, basePkgs, headPkgs);
 
     const pairs = [];
     for (const hp of headPkgs) {
@@ -155,10 +227,11 @@ export function compareApis({ baseRoot, headRoot, scratchParent, keep = false })
         continue;
       }
       const entries = new Map();
-      for (const e of entryPoints(hp.pkg)) entries.set(e.subpath, { subpath: e.subpath, head: join(work, 'head', 'packages', hp.dirName, e.file) });
+      const real = (f) => shared.get(f) ?? f;
+      for (const e of entryPoints(hp.pkg)) entries.set(e.subpath, { subpath: e.subpath, head: real(join(work, 'head', 'packages', hp.dirName, e.file)) });
       for (const e of entryPoints(bp.pkg)) {
         const cur = entries.get(e.subpath) ?? { subpath: e.subpath };
-        cur.base = join(work, 'base', 'packages', bp.dirName, e.file);
+        cur.base = real(join(work, 'base', 'packages', bp.dirName, e.file));
         entries.set(e.subpath, cur);
       }
       pairs.push({ name: hp.name, entries: [...entries.values()] });
@@ -182,7 +255,8 @@ export function compareApis({ baseRoot, headRoot, scratchParent, keep = false })
       types: existsSync(join(workspaceRoot, 'node_modules', '@types', 'node')) ? ['node'] : [],
     };
     const roots = pairs.flatMap((p) => p.entries.flatMap((e) => [e.base, e.head].filter((f) => f && existsSync(f))));
-    let program = ts.createProgram({ rootNames: roots, options });
+    const host = sharingHost(options, shared);
+    let program = ts.createProgram({ rootNames: [...new Set(roots)], options, host });
     let checker = program.getTypeChecker();
 
     // Pass 1: list exports on both sides.
@@ -197,7 +271,15 @@ export function compareApis({ baseRoot, headRoot, scratchParent, keep = false })
 
     // Pass 2: a check file with one assignability test per line.
     const checkFile = join(work, 'api-compat-check.ts');
-    const lines = [];
+    const lines = [
+      'type __Inst<T> = T extends abstract new (...args: any) => infer R ? R : never;',
+      'type __Args<T> = T extends abstract new (...args: infer A) => any ? A : never;',
+      // public string/number-keyed members (symbol keys such as a module's own `unique symbol` for
+      // util.inspect are nominal per declaration and not part of what a consumer calls)
+      'type __Pub<T> = { [K in keyof T as K extends string | number ? K : never]: T[K] };',
+      "type __Static<T> = __Pub<Omit<T, 'prototype'>>;",
+      'type __PubR<T> = T extends (...args: any) => any ? T : T extends PromiseLike<infer U> ? Promise<__PubR<U>> : T extends object ? __Pub<T> : T;',
+    ];
     const checks = [];
     listed.forEach((p, pi) => {
       p.entries.forEach((e, ei) => {
@@ -210,9 +292,28 @@ export function compareApis({ baseRoot, headRoot, scratchParent, keep = false })
           const h = e.headExports.get(name);
           if (!h || !/^[A-Za-z_$][\w$]*$/.test(name)) continue;
           const id = checks.length;
-          if (b.isValue && h.isValue) {
+          if (b.uniqueSymbol && h.uniqueSymbol) {
+            // two declarations of a unique symbol are never assignable: nothing to compare but the name
+          } else if (b.kind === 'class' && h.kind === 'class') {
+            // Classes are compared on their PUBLIC surface: private/#private members make two
+            // declarations nominally incompatible even when nothing a consumer can use changed.
+            checks.push({ p, e, name, test: 'class-instance', line: lines.length });
+            lines.push(`declare const h${id}: __Pub<__Inst<typeof ${H}.${name}>>; export const b${id}: __Pub<__Inst<typeof ${B}.${name}>> = h${id};`);
+            checks.push({ p, e, name, test: 'class-constructor', line: lines.length });
+            lines.push(`declare const a${id}: __Args<typeof ${B}.${name}>; export const c${id}: __Args<typeof ${H}.${name}> = a${id};`);
+            checks.push({ p, e, name, test: 'class-static', line: lines.length });
+            lines.push(`declare const s${id}: __Static<typeof ${H}.${name}>; export const t${id}: __Static<typeof ${B}.${name}> = s${id};`);
+          } else if (b.isValue && h.isValue) {
             checks.push({ p, e, name, test: 'value', line: lines.length });
             lines.push(`declare const h${id}: typeof ${H}.${name}; export const b${id}: typeof ${B}.${name} = h${id};`);
+            if (b.kind === 'function' && h.kind === 'function') {
+              // the same, with the result compared on its public surface (a returned class instance
+              // with private members is nominal): used when only the direct check fails
+              checks.push({ p, e, name, test: 'fn-params', line: lines.length });
+              lines.push(`declare const p${id}: Parameters<typeof ${B}.${name}>; export const q${id}: Parameters<typeof ${H}.${name}> = p${id};`);
+              checks.push({ p, e, name, test: 'fn-return', line: lines.length });
+              lines.push(`declare const r${id}: __PubR<ReturnType<typeof ${H}.${name}>>; export const u${id}: __PubR<ReturnType<typeof ${B}.${name}>> = r${id};`);
+            }
           } else if (b.isType && h.isType && !b.isValue && !h.isValue) {
             if (b.typeParams !== h.typeParams) {
               checks.push({ p, e, name, test: 'type-params', line: -1, failed: true });
@@ -231,7 +332,7 @@ export function compareApis({ baseRoot, headRoot, scratchParent, keep = false })
       });
     });
     writeFileSync(checkFile, lines.join('\n') + '\n');
-    program = ts.createProgram({ rootNames: [...roots, checkFile], options, oldProgram: program });
+    program = ts.createProgram({ rootNames: [...new Set(roots), checkFile], options, host, oldProgram: program });
     checker = program.getTypeChecker();
     const checkSf = program.getSourceFile(checkFile);
     const failedLines = new Map();
@@ -289,6 +390,10 @@ export function compareApis({ baseRoot, headRoot, scratchParent, keep = false })
           if (fail && h.isType && !h.isValue && fail.every((f) => f.startsWith('type-in')) && !inputs.has(name)) {
             changes.push({ severity: 'non-breaking', code: 'export-widened', where, message: `export \`${name}\` (${h.kind}) gained members — only code that builds or implements it by hand is affected (it is not a parameter type of the API)` });
             fail = undefined;
+            continue;
+          }
+          if (fail && h.kind === 'function' && fail.every((f) => f.startsWith('value:'))) {
+            changes.push({ severity: 'non-breaking', code: 'export-changed-compatibly', where, message: `export \`${name}\` (${h.kind}) changed compatibly (parameters accept the old arguments; the result differs only in private members)` });
             continue;
           }
           if (fail && (b.generated || h.generated)) {

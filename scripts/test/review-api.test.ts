@@ -45,6 +45,8 @@ describe('public API diff', () => {
     writeFileSync(join(head, 'packages/demo/src/index.ts'), `${readFileSync(join(head, 'packages/demo/src/index.ts'), 'utf8')}\n/** Default page size. */\nexport const DEFAULT_LIMIT = 20;\n`);
     // @fixture/demo-core: a required option, and the ./node entry loses its export
     edit(head, 'packages/demo-core/src/index.ts', 'retries?: number;', 'retries: number;');
+    // a private field makes the class nominally different, but nothing a consumer can use changed
+    edit(head, 'packages/demo-core/src/index.ts', '  readonly status: number;', "  readonly status: number;\n  #hint = '';");
     edit(head, 'packages/demo-core/src/node.ts', 'export const nodeFetch', 'const nodeFetch');
     writeFileSync(join(head, 'packages/demo-core/src/node.ts'), `${readFileSync(join(head, 'packages/demo-core/src/node.ts'), 'utf8')}\nexport const createNodeFetch = () => nodeFetch;\n`);
     // @fixture/demo-ws: a required parameter added, an export removed
@@ -97,6 +99,8 @@ describe('public API diff', () => {
     expect(connect.message).toContain('(options: DemoWsOptions, token: string) => Promise<DemoWs>');
     expect(connect.message).not.toContain('s2sdk-api-diff'); // no scratch paths in messages
     expect(ws.some((c) => c.code === 'export-removed' && c.message.includes('`Requests`'))).toBe(true);
+    expect(core.some((c) => c.message.includes('`DemoError`'))).toBe(false);
+    expect(result.get('@fixture/demo')!.changes.some((c) => c.message.includes('`DemoError`'))).toBe(false);
     // head sources that do not type-check are reported, not fatal
     expect(result.get('@fixture/demo-core')!.diagnostics.some((d) => d.includes("'retries'"))).toBe(true);
   });
