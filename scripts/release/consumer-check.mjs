@@ -11,9 +11,8 @@
 //      declaration files checked too) with the workspace's TypeScript;
 //   5. runs it against local mocks:
 //      - REST: Prism (the workspace's) on each OpenAPI spec whose package declares a factory;
-//        the program calls a GET operation without required parameters (an unauthenticated
-//        one, such as a health check, when there is one) through the packed client's raw
-//        openapi-fetch client;
+//        the program calls a GET operation that needs no credentials and no parameters (a
+//        health check) through the packed client's raw openapi-fetch client;
 //      - WebSocket: the packed @s2sdk/ws-mock (library) on each AsyncAPI spec whose package
 //        declares a factory; the program connects with the packed client and sends a request
 //        with the example payload from the spec.
@@ -174,7 +173,7 @@ try {
       if (spec.kind === 'openapi') {
         const op = pickRestOperation(doc);
         if (op) rest.push({ pkg: p, spec, op });
-        else console.log(`   (${p.name}: ${spec.path} has no GET operation without required parameters: import and type check only)`);
+        else console.log(`   (${p.name}: ${spec.path} has no GET operation without credentials or required parameters: import and type check only)`);
       } else {
         const req = pickWsRequest(doc);
         if (req) wsTargets.push({ pkg: p, spec, req });
@@ -186,7 +185,12 @@ try {
   const lines = [];
   const imports = [];
   subpaths.forEach((s, i) => imports.push(`import * as entry${i} from '${s}';`));
-  lines.push(`const entries = [${subpaths.map((_, i) => `entry${i}`).join(', ')}];`, `console.log(\`typed entries: \${entries.length}\`);`);
+  lines.push(
+    `const entries = [${subpaths.map((_, i) => `entry${i}`).join(', ')}];`,
+    `console.log(\`typed entries: \${entries.length}\`);`,
+    '// replies are described by their field names only (examples may carry key material)',
+    "function describe(value: unknown): string { return value && typeof value === 'object' ? `{ ${Object.keys(value).join(', ')} }` : typeof value; }",
+  );
   rest.forEach((t, i) => {
     imports.push(`import { ${t.pkg.factory} as restFactory${i} } from '${t.pkg.name}';`);
     const raw = t.pkg.pkg.s2sdk?.rawClient ? `.${t.pkg.pkg.s2sdk.rawClient}` : '';
@@ -197,7 +201,7 @@ try {
       `  const client = restFactory${i}(${opts});`,
       `  const result = await client${raw}.GET(${JSON.stringify(t.op.path)});`,
       `  if (!result.response.ok) throw new Error(\`${t.pkg.name} GET ${t.op.path}: HTTP \${result.response.status}\`);`,
-      `  console.log(\`rest ${t.pkg.name} GET ${t.op.path} → \${result.response.status} \${JSON.stringify(result.data).slice(0, 80)}\`);`,
+      `  console.log(\`rest ${t.pkg.name} GET ${t.op.path} → \${result.response.status} \${describe(result.data)}\`);`,
       `}`,
     );
   });
@@ -213,7 +217,7 @@ try {
       `    const ws = await wsFactory${i}(${opts});`,
       `    try {`,
       `      const reply = await ws.request(${JSON.stringify(t.req.type)}, ${JSON.stringify(t.req.payload)});`,
-      `      console.log(\`ws ${t.pkg.name} ${t.req.type} → \${JSON.stringify(reply).slice(0, 80)}\`);`,
+      `      console.log(\`ws ${t.pkg.name} ${t.req.type} → \${describe(reply)}\`);`,
       `    } finally {`,
       `      await ws.close();`,
       `    }`,
