@@ -141,10 +141,24 @@ export function asyncapiSnippets(doc, pkg) {
     }
     return [`const reply = await ${ws}.request(${tsLiteral(r.type)}, ${payload});`];
   };
+  // The authentication request is the client's job: it is sent from the factory's options on
+  // every (re)connect, so its snippets show connecting, not a request.
+  const authSnippet = (comment) => {
+    const [imp, blank, connect] = setup.lines;
+    return [imp, blank, ...comment.map((c) => `// ${c}`), connect].join('\n');
+  };
   for (const r of model.requests.values()) {
     const settles = r.replies.filter((x) => x.role === 'reply').map((x) => x.type);
+    if (r.auth) {
+      out.set(r.type, { role: 'request', operation: r.opId, snippet: authSnippet([`${pkg.factory} sends ${r.type} (built from these options) on every (re)connect`, `and resolves once the server answers ${settles.join(' | ') || 'it'}.`]) });
+      for (const rep of r.replies) {
+        if (out.has(rep.type)) continue;
+        const comment = rep.role === 'error' ? [`${rep.type} (bad credentials) makes ${pkg.factory} reject: wrap it in try/catch.`] : [`${pkg.factory} resolves after ${rep.type}, the answer to ${r.type}.`];
+        out.set(rep.type, { role: rep.role, snippet: authSnippet(comment) });
+      }
+      continue;
+    }
     const lines = [...setup.lines];
-    if (r.auth) lines.push(`// ${r.type} is sent by ${pkg.factory} itself on every (re)connect; sending it by hand:`);
     lines.push(...requestCall(r));
     if (settles.length) lines.push(`// reply: ${settles.join(' | ')}`);
     out.set(r.type, { role: 'request', operation: r.opId, snippet: lines.join('\n') });

@@ -180,7 +180,8 @@ describe('docs site built from the fixture repo', () => {
     expect(model.messages.size).toBe(10);
     for (const type of model.messages.keys()) expect(v.text).toContain(type);
     for (const r of model.requests.values()) {
-      expect(v.text).toContain(r.stream ? `ws.stream('${r.type}'` : `ws.request('${r.type}'`);
+      // the authentication request is sent by the factory itself
+      expect(v.text).toContain(r.auth ? `connectDemoWs sends ${r.type}` : r.stream ? `ws.stream('${r.type}'` : `ws.request('${r.type}'`);
     }
     for (const e of model.events.values()) expect(v.text).toContain(`message.type === '${e.type}'`);
     expect(v.text).toContain('const ws = await connectDemoWs(');
