@@ -219,8 +219,11 @@ function readGuides(root) {
   if (!existsSync(dir)) return new Map();
   const out = new Map();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.md')).sort()) {
-    const { html, title } = renderMarkdown(readFileSync(join(dir, f), 'utf8'), { headingOffset: 1 });
-    out.set(f.replace(/\.md$/, ''), { name: f.replace(/\.md$/, ''), html, title: title ?? f.replace(/\.md$/, ''), file: `docs/guides/${f}` });
+    const md = readFileSync(join(dir, f), 'utf8');
+    const { html, title } = renderMarkdown(md);
+    // inline on the index, under the API's own heading: without the guide's title
+    const inline = renderMarkdown(md.replace(/^\s*#\s+.*\n/, ''), { headingOffset: 2 }).html;
+    out.set(f.replace(/\.md$/, ''), { name: f.replace(/\.md$/, ''), html, inline, title: title ?? f.replace(/\.md$/, ''), file: `docs/guides/${f}` });
   }
   return out;
 }
@@ -265,7 +268,7 @@ export async function buildSite({ root = repoRoot, out, typedoc = true, log = co
       const g = guides.get(name);
       if (!g) return '';
       used.add(name);
-      return `<details class="guide" open><summary>Guide</summary>\n${g.html}\n<p><a href="${prefix}guides/${g.name}.html">Open the guide on its own page</a></p></details>`;
+      return `<details class="guide" open><summary>Guide: ${escapeHtml(g.title)}</summary>\n${g.inline}\n<p><a href="${prefix}guides/${g.name}.html">Open the guide on its own page</a></p></details>`;
     };
     const cards = [];
     for (const b of built) {
