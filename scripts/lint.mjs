@@ -50,6 +50,8 @@ for (const spec of specDocuments()) {
 
 const tc = run('typecheck (every package, sources and tests)', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 if (tc.status !== 0) failures.push('typecheck');
+const root = run('typecheck (scripts, examples and the repository as a whole)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+if (root.status !== 0) failures.push('typecheck (repository)');
 
 if (failures.length) {
   console.error(`\nlint: failed for ${failures.join(', ')}`);
