@@ -321,3 +321,28 @@ export function clock(start = 1_700_000_000_000) {
     },
   };
 }
+
+/**
+ * For contract tests: every operation ("METHOD /path/{param}") was answered at least
+ * once with a 2xx and at least once with a declared error status (>= 400).
+ * Returns the list of problems (empty when covered).
+ */
+export function operationCoverageProblems(exchanges: PrismExchange[], operationKeys: string[]): string[] {
+  const matchers = operationKeys.map((key) => {
+    const [method, path] = key.split(' ') as [string, string];
+    const re = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`);
+    return { key, method, re, statuses: new Set<number>() };
+  });
+  for (const x of exchanges) {
+    const path = new URL(x.url).pathname;
+    const m = matchers.find((o) => o.method === x.method && o.re.test(path));
+    m?.statuses.add(x.status);
+  }
+  const problems: string[] = [];
+  for (const m of matchers) {
+    const s = [...m.statuses];
+    if (!s.some((v) => v >= 200 && v < 300)) problems.push(`${m.key}: never answered with a 2xx`);
+    if (!s.some((v) => v >= 400)) problems.push(`${m.key}: never answered with a declared error status`);
+  }
+  return problems;
+}
