@@ -19,7 +19,7 @@ import { ApiKeyRejectedError } from './errors.js';
 import type { paths } from './generated/schema.gen.js';
 import { buildForm, DEFAULT_MAX_UPLOAD_BYTES, type UploadFileInput } from './multipart.js';
 import { operationRows, operationTable, rowById, type OperationRow, type S2SOperationMethods } from './operations.js';
-import { checkBaseUrl, SCHEMES, type CallOptions } from './shared.js';
+import { checkBaseUrl, honourIdempotencyKey, SCHEMES, type CallOptions } from './shared.js';
 import type { NiyanthaFile } from './types.js';
 
 export interface S2SCredentials {
@@ -38,7 +38,12 @@ export interface NiyanthaClientOptions extends ClientOptions {
   credentials: S2SCredentials;
   /** Default `'headers'`. Operations offering only the other scheme use that one. */
   auth?: S2SAuthMode;
-  /** Retries apply to retry-safe calls only: GET/PUT/DELETE/PATCH, POSTs marked `x-idempotent`, and requests with an `Idempotency-Key` header. */
+  /**
+   * Retries apply to retry-safe calls only: GET/PUT/DELETE, the operations the spec marks
+   * `x-idempotent` (repeating them is assumed harmless), and requests you send with an
+   * `Idempotency-Key` header (opt-in; server-side de-duplication is not documented by Niyantha).
+   * Creates and state transitions (accept/decline/complete…) without that header are sent once.
+   */
   retry?: RetryOptions | false;
   /** Largest upload buffered from a stream (default 50 MiB). */
   maxUploadBytes?: number;
@@ -162,6 +167,7 @@ class NiyanthaClientImpl {
     const credentialsMiddleware: Middleware = {
       onRequest: ({ request, schemaPath }) => {
         this.#attach(request, schemaPath);
+        honourIdempotencyKey(request);
         return undefined;
       },
       onResponse: ({ request, response }) => {

@@ -13,7 +13,7 @@ import {
 } from '@s2sdk/core';
 import type { paths } from './generated/schema.gen.js';
 import { operationTable } from './operations.js';
-import { checkBaseUrl, SCHEMES, type CallOptions } from './shared.js';
+import { checkBaseUrl, honourIdempotencyKey, SCHEMES, type CallOptions } from './shared.js';
 import type { ApiKey, ApiKeyCreateRequest, ApiKeyList, ApiKeySummary } from './types.js';
 
 /** A session token, or a function returning the current one (called per request, e.g. a token manager's `getToken`). */
@@ -23,7 +23,10 @@ export interface KeyManagementClientOptions extends ClientOptions {
   /** Default `https://api.niyantha.in`. */
   baseUrl?: string;
   sessionToken: SessionTokenSource;
-  /** Retries: list and expire (x-idempotent) always; create because it is sent with an Idempotency-Key. */
+  /**
+   * Retries apply to `list` (GET) and `expire` (`x-idempotent` in the spec). `create` is re-sent
+   * only when you give it an `idempotencyKey`; by default a key creation is sent exactly once.
+   */
   retry?: RetryOptions | false;
 }
 
@@ -40,18 +43,36 @@ export interface CreatedApiKey extends Omit<ApiKey, 'secret'> {
 }
 
 export interface CreateKeyOptions extends CallOptions {
-  /** Idempotency-Key header (default: a random UUID, so a retried create never makes two keys). */
+  /**
+   * Opt-in `Idempotency-Key` header (1–255 printable ASCII characters, e.g. a UUID you store
+   * before calling). Default: no header, and the request is sent exactly once — a timeout or 5xx
+   * is reported to you, never re-sent, because a re-sent create can make a second live key whose
+   * secret you never see.
+   *
+   * With a key the transport MAY re-send the create on timeouts, 429 and 5xx (within `retry`).
+   * That is only safe if the server de-duplicates creates by this header, which the Niyantha
+   * guide does not document (an unconfirmed assumption of the spec): give a key only if you
+   * know your deployment honours it.
+   */
   idempotencyKey?: string;
 }
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 export interface KeyManagementClient {
   readonly baseUrl: string;
   readonly raw: ApiClient<paths>;
-  /** `POST /api/v1/session/keys`. Default expiry 24 h; give `ttl_seconds` OR `expires_at` (both → 422). */
+  /**
+   * `POST /api/v1/session/keys`. Default expiry 24 h; give `ttl_seconds` OR `expires_at` (both → 422).
+   * Sent once (never retried) unless `options.idempotencyKey` is given.
+   */
   create(input: CreateKeyInput, options?: CreateKeyOptions): Promise<CreatedApiKey>;
   /** `GET /api/v1/session/keys`: every key of the account, without secrets. */
   list(options?: CallOptions): Promise<ApiKeyList>;
-  /** `POST /api/v1/session/keys/{id}/expire`: revokes the key for REST and WebSocket (idempotent). */
+  /**
+   * `POST /api/v1/session/keys/{id}/expire`: revokes the key for REST and WebSocket. Retried on
+   * timeouts/5xx (the spec assumes a repeat returns the same summary; not a documented guarantee).
+   */
   expire(id: number, options?: CallOptions): Promise<ApiKeySummary>;
 }
 
@@ -80,6 +101,7 @@ class KeyManagementClientImpl implements KeyManagementClient {
         }
         const token = await resolveToken();
         request.headers.set('authorization', `Bearer ${token.reveal()}`);
+        honourIdempotencyKey(request);
       },
     });
   }
@@ -89,10 +111,14 @@ class KeyManagementClientImpl implements KeyManagementClient {
     if (input.ttl_seconds !== undefined && input.expires_at !== undefined) {
       throw new ConfigurationError('create: give either ttl_seconds or expires_at, not both');
     }
+    const { idempotencyKey } = options;
+    if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) {
+      throw new ConfigurationError('create: `idempotencyKey` must be 1–255 printable ASCII characters without spaces');
+    }
     const key = await unwrap(
       this.raw.POST('/api/v1/session/keys', {
         body: input as ApiKeyCreateRequest,
-        params: { header: { 'Idempotency-Key': options.idempotencyKey ?? globalThis.crypto.randomUUID() } },
+        ...(idempotencyKey === undefined ? {} : { params: { header: { 'Idempotency-Key': idempotencyKey } } }),
         signal: options.signal,
       }),
     );

@@ -404,7 +404,14 @@ describe('key management through the client (Bearer session token)', () => {
       expect(s.headers.get('authorization')).toBe('Bearer session-token-value');
       expect(s.headers.get('x-api-key')).toBeNull();
     }
-    expect(seen[0]!.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen[0]!.headers.get('idempotency-key')).toBeNull(); // opt-in only
+  });
+
+  it('create sends the Idempotency-Key the caller opted in to, and Prism accepts it', async () => {
+    const seen: Seen[] = [];
+    const created = await keysClient(seen).create({ name: 'nightly-batch', expires_at: 1739580000 }, { idempotencyKey: '6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11' });
+    validateSuccess('createApiKey', { ...created, secret: created.secret.reveal() });
+    expect(seen[0]!.headers.get('idempotency-key')).toBe('6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11');
   });
 
   it('declared errors of the three operations', async () => {
