@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { MemoryResponse } from './memory-response.js';
 import type { FetchLike } from './transport.js';
 
 export interface NodeFetchOptions {
@@ -26,51 +27,6 @@ export interface NodeFetch extends FetchLike {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 // Credentials never follow a redirect to another origin.
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-api-secret'];
-
-/**
- * A Response whose body is already in memory: `text()`, `json()` and `arrayBuffer()`
- * read the buffer directly instead of going through a web stream (the slow part of
- * undici's Response on Node 20). `body`, `clone()` and the rest behave as usual.
- */
-class BufferedResponse extends Response {
-  readonly #buffer: Buffer | null;
-  readonly #url: string;
-  #read = false;
-  constructor(buffer: Buffer | null, url: string, init: ResponseInit) {
-    super(buffer as unknown as BodyInit | null, init);
-    this.#buffer = buffer;
-    this.#url = url;
-  }
-  override get url(): string {
-    return this.#url;
-  }
-  #take(): Buffer {
-    if (this.#read || this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
-    this.#read = true;
-    return this.#buffer ?? Buffer.alloc(0);
-  }
-  override get bodyUsed(): boolean {
-    return this.#read || super.bodyUsed;
-  }
-  override text(): Promise<string> {
-    try {
-      return Promise.resolve(this.#take().toString('utf8'));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-  override json(): Promise<any> {
-    return this.text().then(JSON.parse);
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    try {
-      const b = this.#take();
-      return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-}
 
 export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   const keepAlive = options.keepAlive ?? true;
@@ -190,7 +146,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     } else {
       res.resume();
     }
-    return new BufferedResponse(payload, url.href, { status, statusText: res.statusMessage ?? '', headers });
+    return new MemoryResponse(payload, url.href, { status, statusText: res.statusMessage ?? '', headers });
   }
 
   return Object.assign(nodeFetch as FetchLike, {

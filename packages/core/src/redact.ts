@@ -6,23 +6,40 @@ import { INSPECT } from './inspect.js';
 export { INSPECT };
 export const REDACTED = '[REDACTED]';
 
-// Values of every Secret created recently, scrubbed from any text the core emits
-// (error messages from servers that echo a credential, log lines). Bounded.
-const MAX_KNOWN = 512;
-const known = new Set<string>();
+// Text the core emits (error messages from servers that echo a credential, log lines) is
+// scrubbed of every secret value it knows:
+// - the values of all live Secret objects (and strings derived from them, such as a Basic
+//   header), for as long as the Secret is alive — a long-lived credential is never forgotten;
+// - loose values registered with registerSecretValue (short-lived tokens), the most recent 512.
+const live = new Set<WeakRef<Secret>>();
+const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<WeakRef<Secret>>((ref) => live.delete(ref)) : undefined;
+const MAX_LOOSE = 512;
+const loose = new Set<string>();
 
-function remember(value: string) {
+function rememberLoose(value: string) {
   if (value.length < 4) return;
-  known.delete(value);
-  known.add(value);
-  if (known.size > MAX_KNOWN) known.delete(known.values().next().value as string);
+  loose.delete(value);
+  loose.add(value);
+  if (loose.size > MAX_LOOSE) loose.delete(loose.values().next().value as string);
 }
 
-/** Replaces every known secret value (and its base64 form for short values) in `text`. */
+function replaceAll(text: string, value: string): string {
+  return value.length >= 4 && text.includes(value) ? text.split(value).join(REDACTED) : text;
+}
+
+/** Replaces every known secret value in `text`. */
 export function scrub(text: string): string {
-  if (known.size === 0 || text.length === 0) return text;
+  if (text.length === 0) return text;
   let out = text;
-  for (const v of known) if (out.includes(v)) out = out.split(v).join(REDACTED);
+  for (const ref of live) {
+    const secret = ref.deref();
+    if (secret === undefined) {
+      live.delete(ref);
+      continue;
+    }
+    for (const v of Secret.valuesOf(secret)) out = replaceAll(out, v);
+  }
+  for (const v of loose) out = replaceAll(out, v);
   return out;
 }
 
@@ -32,10 +49,22 @@ export function scrub(text: string): string {
  */
 export class Secret {
   readonly #value: string;
+  readonly #derived: string[] = [];
   constructor(value: string, label = 'secret') {
     if (typeof value !== 'string' || value.length === 0) throw new ConfigurationError(`${label} must be a non-empty string`);
     this.#value = value;
-    remember(value);
+    const ref = new WeakRef(this);
+    live.add(ref);
+    collected?.register(this, ref);
+  }
+  /** @internal The value and the strings derived from it, for scrubbing. */
+  static valuesOf(secret: Secret): readonly string[] {
+    return secret.#derived.length ? [secret.#value, ...secret.#derived] : [secret.#value];
+  }
+  /** Registers a string derived from this secret (an encoded header…) to be scrubbed as long as the secret lives. */
+  derive(value: string): string {
+    if (!this.#derived.includes(value)) this.#derived.push(value);
+    return value;
   }
   static from(value: string | Secret, label?: string): Secret {
     return value instanceof Secret ? value : new Secret(value, label);
@@ -57,9 +86,9 @@ export class Secret {
   }
 }
 
-/** Marks a string the core produced from secrets (such as a Basic header value) as secret, so it is scrubbed too. */
+/** Marks a short-lived secret string (a token) for scrubbing; the most recent 512 such values are kept. Prefer a Secret for long-lived credentials. */
 export function registerSecretValue(value: string): void {
-  remember(value);
+  rememberLoose(value);
 }
 
 const SENSITIVE_KEY =
@@ -106,6 +135,7 @@ export function basicAuthorization(user: string | Secret, password: string | Sec
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   const encoded = btoa(bin);
-  remember(encoded);
+  if (password instanceof Secret) password.derive(encoded);
+  else rememberLoose(encoded);
   return `Basic ${encoded}`;
 }

@@ -2,6 +2,7 @@
 // timeout, an overall deadline, caller AbortSignal support and safe retries.
 import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, TimeoutError } from './errors.js';
 import { safeLogger, type Logger } from './logger.js';
+import { BUFFERED_BODY, MemoryResponse } from './memory-response.js';
 
 /** What the transport calls: `globalThis.fetch`, `createNodeFetch()` from `@s2sdk/core/node`, undici, a test double… */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -15,7 +16,7 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** A `Retry-After` longer than this is not waited for: the response is returned (and becomes a RateLimitError). Default 60 s. */
   maxRetryAfterMs?: number;
-  /** Statuses that are retried (for retry-safe requests). Default 408, 409, 429 and every 5xx. */
+  /** Statuses that are retried (for retry-safe requests). Default 408, 429 and every 5xx (not 409: conflicts are usually deterministic). */
   statuses?: readonly number[] | ((status: number) => boolean);
 }
 
@@ -54,13 +55,30 @@ export function isRetrySafe(request: Request): boolean {
 // Connection errors that prove the request never reached the server: safe to re-send even for a POST.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED_BEFORE_SEND']);
 
-const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+// Bodies that may be large (uploads): copied for a re-send only when the request is retry-safe.
+const LARGE_BODY_TYPE = /^(multipart\/|application\/octet-stream)/i;
 
-function defaultRetryStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
+/** Reads the body into memory and returns an equivalent Response. */
+async function readBody(response: Response): Promise<Response> {
+  if ((response as unknown as Record<symbol, unknown>)[BUFFERED_BODY] || response.body === null) return response;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return new MemoryResponse(bytes, response.url, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-/** Creates the resilient fetch. Typed errors: TimeoutError, AbortedError, NetworkError. HTTP error statuses are returned as responses. */
+const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+
+// 409 is not retried by default: most conflicts (an order transition not allowed from its
+// status, an update conflict) answer the same way every time. Add it to `statuses` for APIs
+// that use 409 for transient lock conflicts.
+function defaultRetryStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Creates the resilient fetch. Typed errors: TimeoutError, AbortedError, NetworkError. HTTP
+ * error statuses are returned as responses. Responses are returned with their body already
+ * read (within the attempt's timeout), so a stalled body cannot hang a call.
+ */
 export function createTransport(options: TransportOptions = {}): FetchLike {
   const baseFetch = (options.fetch ?? globalThis.fetch) as FetchLike;
   if (typeof baseFetch !== 'function') throw new TypeError('createTransport: no fetch implementation available; pass `fetch`');
@@ -84,8 +102,11 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     const started = now();
     const deadlineAt = started + deadlineMs;
     const retrySafe = maxRetries > 0 && isRetrySafe(request);
-    // A body can be read once: keep a pristine copy only when the request may be sent again.
-    const pristine = maxRetries > 0 && request.body !== null ? request.clone() : undefined;
+    // A body can be read once: keep a pristine copy only when the request may be sent again —
+    // retry-safe requests, and small bodies of others (re-sent only when the connection was
+    // refused). Uploads of requests that are not retry-safe are never held twice in memory.
+    const pristine =
+      request.body !== null && maxRetries > 0 && (retrySafe || !LARGE_BODY_TYPE.test(request.headers.get('content-type') ?? '')) ? request.clone() : undefined;
     const target = `${request.method} ${urlForLog(request.url)}`;
 
     for (let attempt = 0; ; attempt++) {
@@ -102,11 +123,18 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         controller.abort(new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs));
       }, attemptTimeout);
       const attemptRequest = attempt === 0 ? request : pristine ? pristine.clone() : request;
+      const canRetry = attempt < maxRetries;
       let response: Response | undefined;
+      let retryDelay: number | undefined;
       let failure: S2sdkError | undefined;
       try {
         response = await baseFetch(attemptRequest, { signal: controller.signal });
+        retryDelay = canRetry && retrySafe && retryStatus(response.status) ? statusRetryDelay(response, attempt, target, deadlineAt) : undefined;
+        // The body is read while the attempt's timeout and the caller's signal still apply:
+        // a server that sends headers and then stalls cannot hang the call.
+        if (retryDelay === undefined) response = await readBody(response);
       } catch (err) {
+        response = undefined;
         if (timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
         else if (callerSignal.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
         else if (err instanceof S2sdkError) failure = err;
@@ -116,25 +144,17 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         callerSignal.removeEventListener('abort', onCallerAbort);
       }
 
-      const canRetry = attempt < maxRetries;
       if (response) {
-        if (!(retrySafe && canRetry && retryStatus(response.status))) return response;
-        const retryAfter = parseRetryAfter(response.headers, now());
-        if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
-          log.debug('not retrying: Retry-After beyond the bound', { target, status: response.status, retryAfterMs: retryAfter });
-          return response;
-        }
-        const delay = retryAfter ?? backoff(attempt);
-        if (now() + delay >= deadlineAt) return response;
-        log.debug('retrying after status', { target, status: response.status, attempt: attempt + 1, delayMs: delay });
+        if (retryDelay === undefined) return response;
+        log.debug('retrying after status', { target, status: response.status, attempt: attempt + 1, delayMs: retryDelay });
         await response.body?.cancel().catch(() => undefined);
-        await sleep(delay, callerSignal);
+        await sleep(retryDelay, callerSignal);
         continue;
       }
-      // No response: a network failure or an attempt timeout.
+      // No (complete) response: a network failure or a timeout.
       const err = failure!;
       const notSent = err instanceof NetworkError && err.errno !== undefined && NOT_SENT_CODES.has(err.errno);
-      const mayResend = canRetry && (retrySafe || (maxRetries > 0 && notSent));
+      const mayResend = canRetry && (retrySafe || (maxRetries > 0 && notSent)) && (request.body === null || pristine !== undefined);
       if (!mayResend) throw err;
       const delay = backoff(attempt);
       if (now() + delay >= deadlineAt) throw err;
@@ -142,6 +162,17 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       await sleep(delay, callerSignal);
     }
   };
+
+  /** The wait before re-sending after a retryable status, or undefined when it must not be re-sent. */
+  function statusRetryDelay(response: Response, attempt: number, target: string, deadlineAt: number): number | undefined {
+    const retryAfter = parseRetryAfter(response.headers, now());
+    if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
+      log.debug('not retrying: Retry-After beyond the bound', { target, status: response.status, retryAfterMs: retryAfter });
+      return undefined;
+    }
+    const delay = retryAfter ?? backoff(attempt);
+    return now() + delay >= deadlineAt ? undefined : delay;
+  }
 
   function backoff(attempt: number): number {
     const step = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);

@@ -120,3 +120,22 @@ describe('createNodeFetch', () => {
     f.close();
   });
 });
+
+describe('MemoryResponse (what the transport returns)', () => {
+  it('behaves like a Response: one read, clone before reading, body as a stream, blob and bytes', async () => {
+    const { MemoryResponse } = await import('../src/memory-response');
+    const make = () => new MemoryResponse(new TextEncoder().encode('{"a":1}'), 'http://x/y', { status: 201, statusText: 'Created', headers: { 'content-type': 'application/json' } });
+    const r = make();
+    expect([r.status, r.statusText, r.url, r.ok, r.bodyUsed]).toEqual([201, 'Created', 'http://x/y', true, false]);
+    const c = r.clone();
+    expect(await r.json()).toEqual({ a: 1 });
+    expect(r.bodyUsed).toBe(true);
+    await expect(r.text()).rejects.toThrow(TypeError);
+    expect(() => r.clone()).toThrow(TypeError);
+    expect(await new Response(c.body).text()).toBe('{"a":1}');
+    expect(c.bodyUsed).toBe(true);
+    expect((await make().blob()).type).toBe('application/json');
+    expect(Array.from(await make().bytes())).toEqual(Array.from(new TextEncoder().encode('{"a":1}')));
+    expect(new MemoryResponse(null, '', { status: 204 }).body).toBeNull();
+  });
+});

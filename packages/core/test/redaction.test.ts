@@ -60,6 +60,18 @@ describe('redact', () => {
     expect(redactHeaders(new Headers({ authorization: 'Bearer x', accept: 'a' }))).toEqual({ authorization: '[REDACTED]', accept: 'a' });
   });
 
+  it('never forgets a live long-lived credential, however many short-lived tokens follow', async () => {
+    const { registerSecretValue, scrub } = await import('@s2sdk/core');
+    const credential = new Secret(canary('client-secret'));
+    const header = basicAuthorization('client-id', credential);
+    for (let i = 0; i < 2000; i++) registerSecretValue(`token-${i}-${'x'.repeat(20)}`);
+    const others = Array.from({ length: 2000 }, (_, i) => new Secret(`other-secret-${i}`));
+    expect(scrub(`echo ${credential.reveal()} and ${header.slice(6)}`)).toBe('echo [REDACTED] and [REDACTED]');
+    // the most recent loose tokens are still scrubbed; the oldest have rolled off
+    expect(scrub('token-1999-xxxxxxxxxxxxxxxxxxxx')).toBe('[REDACTED]');
+    expect(others.length).toBe(2000);
+  });
+
   it('scrubs known secret values (and Basic credentials) from free text', () => {
     const key = canary('key');
     const secret = new Secret(canary('secret'));

@@ -8,6 +8,7 @@ import {
   InternalServerError,
   MalformedResponseError,
   NetworkError,
+  parseRetryAfter,
   RateLimitError,
   TimeoutError,
   unwrap,
@@ -31,8 +32,8 @@ describe('createTransport retries', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it('retries 408, 409, 429 and 5xx but not other 4xx', async () => {
-    for (const [status, expected] of [[408, 2], [409, 2], [429, 2], [500, 2], [502, 2], [400, 1], [401, 1], [404, 1], [422, 1]] as const) {
+  it('retries 408, 429 and 5xx but not 409 or other 4xx', async () => {
+    for (const [status, expected] of [[408, 2], [429, 2], [500, 2], [502, 2], [409, 1], [400, 1], [401, 1], [404, 1], [422, 1]] as const) {
       let n = 0;
       server = await startHttpServer((_req, res) => (++n === 1 ? sendJson(res, status, {}) : sendJson(res, 200, {})));
       await createTransport({ retry: fastRetry })(new Request(`${server.url}/x`));
@@ -77,6 +78,25 @@ describe('createTransport retries', () => {
     expect(calls).toBe(3);
   });
 
+  it('does not keep a second copy of an upload that is not retry-safe (so a refused multipart POST is not re-sent)', async () => {
+    const s = await startHttpServer((_r, res) => sendJson(res, 200, {}));
+    const url = s.url;
+    await s.close();
+    let calls = 0;
+    const t = createTransport({
+      retry: fastRetry,
+      fetch: (req: Request, init?: RequestInit) => {
+        calls++;
+        return globalThis.fetch(req, init);
+      },
+    });
+    const form = new FormData();
+    form.append('file', new Blob(['x'.repeat(1000)]), 'a.bin');
+    const err = await t(new Request(`${url}/files`, { method: 'POST', body: form })).catch((e: any) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(calls).toBe(1);
+  });
+
   it('does not re-send a POST after a connection reset (it may have been processed)', async () => {
     server = await startHttpServer((_req, _res, raw) => {
       raw.socket.destroy();
@@ -86,17 +106,28 @@ describe('createTransport retries', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('honours Retry-After within the bound', async () => {
+  it('honours Retry-After within the bound (waits at least that long)', async () => {
     let n = 0;
     const times: number[] = [];
     server = await startHttpServer((_req, res) => {
       times.push(Date.now());
-      if (++n === 1) sendJson(res, 429, {}, { 'retry-after': '1' });
+      if (++n === 1) sendJson(res, 429, {}, { 'retry-after-ms': '200' });
       else sendJson(res, 200, {});
     });
     const res = await createTransport({ retry: { ...fastRetry, maxRetryAfterMs: 2000 } })(new Request(`${server.url}/x`));
     expect(res.status).toBe(200);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(190);
+  });
+
+  it('parses Retry-After as seconds, an HTTP date, or retry-after-ms', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter(new Headers({ 'retry-after': '3' }), now)).toBe(3000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': '1.5' }), now)).toBe(1500);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:10 GMT' }), now)).toBe(10_000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Wed, 31 Dec 2025 00:00:00 GMT' }), now)).toBe(0);
+    expect(parseRetryAfter(new Headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now)).toBe(250);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
   });
 
   it('does not wait for a Retry-After beyond the bound: the 429 becomes a RateLimitError', async () => {
@@ -120,10 +151,10 @@ describe('timeouts and abort', () => {
   it('a slow attempt is a TimeoutError (scope attempt), and is retried for GET', async () => {
     let n = 0;
     server = await startHttpServer(async (_req, res) => {
-      if (++n === 1) await new Promise((r) => setTimeout(r, 300));
+      if (++n === 1) await new Promise((r) => setTimeout(r, 3000));
       sendJson(res, 200, { n });
     });
-    const res = await createTransport({ timeoutMs: 100, retry: fastRetry })(new Request(`${server.url}/x`));
+    const res = await createTransport({ timeoutMs: 1000, retry: fastRetry })(new Request(`${server.url}/x`));
     expect(await res.json()).toEqual({ n: 2 });
   });
 
@@ -159,6 +190,44 @@ describe('timeouts and abort', () => {
     const err = await createTransport({ retry: fastRetry })(new Request(`${server.url}/x`, { signal: ac.signal })).catch((e: any) => e);
     expect(err).toBeInstanceOf(AbortedError);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('a body that stalls after the headers is bounded by the attempt timeout', async () => {
+    server = await startHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"a":');
+    });
+    const client = looseClient({ baseUrl: server.url, timeoutMs: 300, retry: false });
+    const err: any = await client.GET('/x').catch((e: any) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.scope).toBe('attempt');
+  });
+
+  it("a body that stalls after the headers is ended by the caller's abort", async () => {
+    server = await startHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"a":');
+    });
+    const ac = new AbortController();
+    const client = looseClient({ baseUrl: server.url, retry: false });
+    const pending = client.GET('/x', { signal: ac.signal }).catch((e: any) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    ac.abort();
+    expect(await pending).toBeInstanceOf(AbortedError);
+  });
+
+  it('a connection reset in the middle of the body is a NetworkError, retried for GET', async () => {
+    let n = 0;
+    server = await startHttpServer((_req, res, raw) => {
+      if (++n === 1) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"a":');
+        setTimeout(() => raw.socket.destroy(), 20);
+      } else sendJson(res, 200, { a: 1 });
+    });
+    const client = looseClient({ baseUrl: server.url, retry: fastRetry });
+    expect(await unwrap(client.GET('/x'))).toEqual({ a: 1 });
+    expect(server.requests).toHaveLength(2);
   });
 
   it('an already aborted signal never sends', async () => {
