@@ -193,7 +193,7 @@ export class MalformedResponseError extends S2sdkError {
   }
 }
 
-export type SessionErrorReason = 'reauthentication-required' | 'hard-expiry' | 'revoked' | 'refresh-failed' | 'no-session';
+export type SessionErrorReason = 'reauthentication-required' | 'hard-expiry' | 'revoked' | 'refresh-failed' | 'no-session' | 'session-limit';
 
 /** The session can no longer be used and the user must authenticate again (login, new key, new token). */
 export class SessionError extends S2sdkError {

@@ -1,6 +1,6 @@
 // Theodore session: caches the auth-token, re-issues it before it expires, never uses
 // it past its hard expiry, and shares one in-flight login among concurrent callers.
-import { ConfigurationError, INSPECT, safeLogger, Secret, TokenCache, type Logger, type Middleware } from '@s2sdk/core';
+import { ConfigurationError, INSPECT, S2sdkError, safeLogger, Secret, SessionError, TokenCache, type Logger, type Middleware } from '@s2sdk/core';
 import { createTheodoreClient, isTheodoreClient, type AuthToken, type TheodoreClient, type TheodoreClientOptions } from './client.js';
 
 /** Default token lifetime of the API, in minutes. */
@@ -11,6 +11,10 @@ export const MAX_TOKEN_DURATION_MINS = 360;
 export const HARD_EXPIRY_FACTOR = 6;
 /** The server keeps at most this many active sessions per user. */
 export const MAX_ACTIVE_SESSIONS = 10;
+/** Sessions this SDK keeps open at most (one below the server's limit, so a human or another tool can still log in). */
+export const DEFAULT_SESSION_BUDGET = MAX_ACTIVE_SESSIONS - 1;
+/** A 401 answer to a token younger than this does not trigger a new login. */
+export const DEFAULT_MIN_RELOGIN_INTERVAL_MS = 30_000;
 /** Header EAS and other Vayana services read the auth-token from. */
 export const DEFAULT_TOKEN_HEADER = 'X-FLYNN-N-USER-TOKEN';
 /** Header EAS reads the organisation id from. */
@@ -33,8 +37,21 @@ export interface TheodoreSessionOptions {
   credentials: TheodoreCredentials;
   /** Token lifetime requested from the server: an integer, clamped to 1..360. Default 20. */
   tokenDurationInMins?: number;
-  /** Issue a new token this long before the current one expires (capped at half its lifetime). Default 60 s. */
+  /**
+   * Issue a new token this long before the current one expires. Default 60 s, capped at a
+   * tenth of the token duration so that at most ⌈6 / 0.9⌉ = 7 logins fall in one hard-expiry window.
+   */
   refreshMarginMs?: number;
+  /**
+   * Most server sessions this session object keeps active at once (each login opens one,
+   * which stays active until its hard expiry, 6 × duration). Default 9, one below the
+   * server's limit of 10. When a new login would exceed it, the current token keeps being
+   * used while it is valid; past its expiry `getToken()` fails with a `SessionError`
+   * (reason `session-limit`) saying when a login is possible again.
+   */
+  maxSessions?: number;
+  /** A 401 from a service that received a token younger than this does not start a new login (default 30 s). */
+  minReloginIntervalMs?: number;
   /** Clock (epoch ms), for tests. */
   now?: () => number;
   logger?: Logger;
@@ -54,6 +71,8 @@ export interface TheodoreSessionState {
   refreshing: boolean;
   /** Logins this session has performed (each one opens a server session). */
   logins: number;
+  /** Logins whose server session may still be active (issued within the last 6 × duration). */
+  activeSessions: number;
 }
 
 export interface TokenMiddlewareOptions {
@@ -130,6 +149,10 @@ class TheodoreSessionImpl implements TheodoreSession {
   #profile: Omit<AuthToken, 'token'> | undefined;
   #issuedAt: number | undefined;
   #logins = 0;
+  /** When each login that may still be an active server session happened (epoch ms). */
+  #loginTimes: number[] = [];
+  readonly #maxSessions: number;
+  readonly #minRelogin: number;
 
   constructor(options: TheodoreSessionOptions) {
     if (!options || typeof options !== 'object') throw new ConfigurationError('createTheodoreSession: options are required');
@@ -148,9 +171,15 @@ class TheodoreSessionImpl implements TheodoreSession {
     this.#log = safeLogger(options.logger);
     this.client = isTheodoreClient(options.client) ? options.client : createTheodoreClient({ logger: options.logger, ...(options.client as TheodoreClientOptions) });
     Object.defineProperty(this, 'client', { enumerable: false });
+    const maxSessions = options.maxSessions ?? DEFAULT_SESSION_BUDGET;
+    if (!Number.isInteger(maxSessions) || maxSessions < 1 || maxSessions > MAX_ACTIVE_SESSIONS) {
+      throw new ConfigurationError(`maxSessions must be an integer from 1 to ${MAX_ACTIVE_SESSIONS}`);
+    }
+    this.#maxSessions = maxSessions;
+    this.#minRelogin = options.minReloginIntervalMs ?? DEFAULT_MIN_RELOGIN_INTERVAL_MS;
     this.#cache = new TokenCache<string>({
       fetch: ({ signal }) => this.#login(signal),
-      refreshMarginMs: options.refreshMarginMs ?? 60_000,
+      refreshMarginMs: Math.min(options.refreshMarginMs ?? 60_000, (this.#duration * 60_000) / 10),
       now: this.#now,
       logger: options.logger,
     });
@@ -159,6 +188,17 @@ class TheodoreSessionImpl implements TheodoreSession {
   async #login(signal: AbortSignal) {
     const issuedAt = this.#now();
     const durationMs = this.#duration * 60_000;
+    const window = HARD_EXPIRY_FACTOR * durationMs;
+    this.#loginTimes = this.#loginTimes.filter((t) => t + window > issuedAt);
+    if (this.#loginTimes.length >= this.#maxSessions) {
+      const nextAt = this.#loginTimes[0]! + window;
+      const current = this.#cache.peek();
+      const message = `theodore: a new login would keep more than ${this.#maxSessions} server sessions active (limit ${MAX_ACTIVE_SESSIONS}); the next login is possible at ${new Date(nextAt).toISOString()}`;
+      // Still-valid token: a plain error lets the cache keep serving it; otherwise the session is stuck until nextAt.
+      if (current && issuedAt < current.expiresAt) throw new S2sdkError(message);
+      throw new SessionError('session-limit', message);
+    }
+    this.#loginTimes.push(issuedAt);
     this.#logins++;
     this.#log.debug('theodore: requesting an auth token', { tokenDurationInMins: this.#duration });
     const { data } = await this.client.createAuthToken(
@@ -201,8 +241,14 @@ class TheodoreSessionImpl implements TheodoreSession {
       },
       onResponse: ({ request, response }) => {
         const token = sent.get(request);
-        // The token was refused: forget it (only if it is still the current one) so the next call logs in again.
-        if (response.status === 401 && token !== undefined) this.#cache.invalidate(token);
+        // The token was refused: forget it (only if it is still the current one) so the next call
+        // logs in again — unless it is younger than minReloginIntervalMs: repeated 401s must not
+        // turn every request into a login (each opens a server session).
+        if (response.status === 401 && token !== undefined) {
+          const age = this.#issuedAt === undefined ? Infinity : this.#now() - this.#issuedAt;
+          if (age >= this.#minRelogin) this.#cache.invalidate(token);
+          else this.#log.warn('theodore: a service answered 401 to a fresh token; not logging in again yet', { tokenAgeMs: age });
+        }
         return undefined;
       },
     };
@@ -223,6 +269,7 @@ class TheodoreSessionImpl implements TheodoreSession {
       tokenDurationInMins: this.#duration,
       refreshing: s.refreshing,
       logins: this.#logins,
+      activeSessions: this.#loginTimes.filter((t) => t + HARD_EXPIRY_FACTOR * this.#duration * 60_000 > this.#now()).length,
     };
   }
 

@@ -1,6 +1,6 @@
 // Behaviour of the Theodore session against in-process servers (injected clock, no wall-clock assertions).
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, ConfigurationError, InternalServerError, RateLimitError, createApiClient, unwrap } from '@s2sdk/core';
+import { AuthenticationError, ConfigurationError, InternalServerError, RateLimitError, SessionError, createApiClient, unwrap } from '@s2sdk/core';
 import {
   clampTokenDuration,
   createTheodoreClient,
@@ -253,6 +253,7 @@ describe('middleware() for other Vayana clients', () => {
     await unwrap(easClient.GET('/eas/thing'));
     expect(eas.requests[0]!.headers[DEFAULT_TOKEN_HEADER.toLowerCase()]).toBe('token-1');
     expect(eas.requests[0]!.headers['x-flynn-n-org-id']).toBe('org-42');
+    c.advance(31_000); // older than minReloginIntervalMs
     rejectNext = true;
     await expect(unwrap(easClient.GET('/eas/thing'))).rejects.toBeInstanceOf(AuthenticationError);
     await unwrap(easClient.GET('/eas/thing'));
@@ -260,6 +261,24 @@ describe('middleware() for other Vayana clients', () => {
     expect(auth.to(AUTH)).toHaveLength(2);
   });
 
+  it('401s to a fresh token do not turn every request into a login (each opens a server session)', async () => {
+    const c = clock();
+    const auth = await theodore(c);
+    const eas = await startHttpServer((_req, res) => sendJson(res, 401, { message: 'nope' }));
+    servers.push(eas);
+    const s = session(auth, c);
+    type EasPaths = { '/eas/thing': { get: { responses: { 200: { content: { 'application/json': { ok: boolean } } }; 401: { content: { 'application/json': { message: string } } } } } } };
+    const easClient = createApiClient<EasPaths>({ baseUrl: eas.url, retry: false, middleware: [s.middleware()] });
+    for (let i = 0; i < 12; i++) {
+      await expect(unwrap(easClient.GET('/eas/thing'))).rejects.toBeInstanceOf(AuthenticationError);
+      c.advance(1_000);
+    }
+    expect(auth.to(AUTH)).toHaveLength(1);
+    c.advance(30_000);
+    await expect(unwrap(easClient.GET('/eas/thing'))).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(unwrap(easClient.GET('/eas/thing'))).rejects.toBeInstanceOf(AuthenticationError);
+    expect(auth.to(AUTH)).toHaveLength(2);
+  });
   it('uses a configurable header name', async () => {
     const c = clock();
     const auth = await theodore(c);
@@ -274,4 +293,52 @@ describe('middleware() for other Vayana clients', () => {
     expect(eas.requests[0]!.headers['authorization-token']).toBe('token-1');
     expect(() => s.middleware({ header: 'bad header' })).toThrow(ConfigurationError);
   });
+});
+
+describe('createTheodoreSession: the 10-session limit', () => {
+  it('steady use with a 1-minute duration keeps at most 7 server sessions active (hard expiry window 6 min)', async () => {
+    const c = clock();
+    const server = await theodore(c);
+    const s = session(server, c, { tokenDurationInMins: 1 });
+    const loginTimes: number[] = [];
+    for (let t = 0; t < 60 * MIN; t += 5_000) {
+      const before = server.to(AUTH).length;
+      await s.getToken();
+      if (server.to(AUTH).length > before) loginTimes.push(c.now());
+      const active = loginTimes.filter((at) => at + 6 * MIN > c.now()).length;
+      expect(active).toBeLessThanOrEqual(7);
+      expect(s.state().activeSessions).toBe(active);
+      c.advance(5_000);
+    }
+    expect(loginTimes.length).toBeGreaterThan(50);
+  });
+
+  it('refuses a login beyond maxSessions: keeps the valid token, then fails with SessionError(session-limit) until a slot frees', async () => {
+    const c = clock();
+    const server = await theodore(c);
+    const s = session(server, c, { maxSessions: 2 });
+    const t0 = c.now();
+    expect(await s.getToken()).toBe('token-1');
+    expect(await s.getToken({ forceRefresh: true })).toBe('token-2');
+    // a third login is refused; the early refresh keeps serving token-2 while it is valid
+    c.set(t0 + 19 * MIN + 30_000);
+    expect(await s.getToken()).toBe('token-2');
+    expect(server.to(AUTH)).toHaveLength(2);
+    s.invalidate();
+    const err: any = await s.getToken().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SessionError);
+    expect(err.reason).toBe('session-limit');
+    expect(err.message).toContain(new Date(t0 + 120 * MIN).toISOString());
+    expect(server.to(AUTH)).toHaveLength(2);
+    c.set(t0 + 120 * MIN);
+    expect(await s.getToken()).toBe('token-3');
+  });
+
+  it('rejects a maxSessions outside 1..10', () => {
+    const c = clock();
+    for (const bad of [0, 11, 2.5]) {
+      expect(() => createTheodoreSession({ client: { environment: 'sandbox' }, credentials: { handle: 'u', password: 'p' }, maxSessions: bad, now: c.now })).toThrow(ConfigurationError);
+    }
+  });
+
 });
