@@ -37,7 +37,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke / expire a key
-         * @description Revokes the key immediately for REST and WebSocket (open sockets authenticated with it are closed). x-decision: idempotent — expiring a key that is already expired or revoked returns its summary unchanged with 200, so the call is safe to retry.
+         * @description Revokes the key immediately for REST and WebSocket. REST requests with it are answered 401 `api_key_revoked`. WebSocket sockets already authenticated with it stay open (as in asyncapi.yaml, x-decision key-expiry-on-open-sockets): every later request on them is answered with the `error` message, code `api_key_revoked` (or `api_key_expired` once the key's own expiry has passed), until the client re-authenticates with `auth.login` using a new key on the same socket. Expiring a key that is already expired or revoked returns its summary with 200 (x-decision).
          */
         post: operations["expireApiKey"];
         delete?: never;
@@ -77,7 +77,7 @@ export interface paths {
         put?: never;
         /**
          * Update profile
-         * @description Partial update of the profile. Idempotent (x-idempotent): sending the same update twice has the same effect as once.
+         * @description Partial update of the profile: the given fields are set to the given values, the others are unchanged.
          */
         post: operations["updateAccountProfile"];
         delete?: never;
@@ -489,7 +489,7 @@ export interface paths {
         put?: never;
         /**
          * Accept order
-         * @description placed → accepted. Repeating an action that already took effect returns 200 with the current order (x-idempotent), so it is safe to retry; any other transition not allowed from the current status → 409 (see OrderStatus).
+         * @description placed → accepted. A transition not allowed from the current status → 409 (see OrderStatus); the guide does not say what repeating an accept does, so it may be a 409 too — not retry-safe: after a timeout, read the order (getOrder) instead of re-sending.
          */
         post: operations["acceptOrder"];
         delete?: never;
@@ -509,7 +509,7 @@ export interface paths {
         put?: never;
         /**
          * Decline order
-         * @description placed → rejected, with a reason shown to the customer (same transition as WS `order.reject`). Repeating an action that already took effect returns 200 with the current order (x-idempotent), so it is safe to retry; any other transition not allowed from the current status → 409 (see OrderStatus).
+         * @description placed → rejected, with a reason shown to the customer (same transition as WS `order.reject`). A transition not allowed from the current status → 409 (see OrderStatus); the guide does not say what repeating a decline does, so it may be a 409 too — not retry-safe: after a timeout, read the order (getOrder) instead of re-sending.
          */
         post: operations["declineOrder"];
         delete?: never;
@@ -529,7 +529,7 @@ export interface paths {
         put?: never;
         /**
          * Mark paid and delivered
-         * @description accepted | preparing | prepared | picked → delivered with payment_status `paid` (cash on delivery, counter sales). The body is optional (payment method defaults to `cash`). Repeating an action that already took effect returns 200 with the current order (x-idempotent), so it is safe to retry; any other transition not allowed from the current status → 409 (see OrderStatus).
+         * @description accepted | preparing | prepared | picked → delivered with payment_status `paid` (cash on delivery, counter sales). The body is optional (payment method defaults to `cash`). A transition not allowed from the current status → 409 (see OrderStatus); the guide does not say what repeating it does (a 409, or a second payment record) — not retry-safe: after a timeout, read the order (getOrder) instead of re-sending.
          */
         post: operations["markOrderPaidAndDelivered"];
         delete?: never;
@@ -569,7 +569,7 @@ export interface paths {
         put?: never;
         /**
          * Estimate distance/time
-         * @description Road distance and travel time between two points (saved locations or coordinates). x-decision: POST with a JSON body because the points are structured. Idempotent (no side effects).
+         * @description Road distance and travel time between two points (saved locations or coordinates). x-decision: POST with a JSON body because the points are structured.
          */
         post: operations["estimateRoute"];
         delete?: never;
@@ -806,7 +806,7 @@ export interface paths {
         head?: never;
         /**
          * Patch AI character
-         * @description Partial update with JSON merge semantics: absent fields are unchanged, null clears a nullable field. Idempotent. A character of a store the account does not own → 403.
+         * @description Partial update with JSON merge semantics: absent fields are unchanged, null clears a nullable field. A character of a store the account does not own → 403.
          */
         patch: operations["patchCharacter"];
         trace?: never;
@@ -862,7 +862,7 @@ export interface paths {
         put?: never;
         /**
          * Update driver licenses
-         * @description Replaces the driver's licences; they are unverified until reviewed. Idempotent (a replacement).
+         * @description Replaces the driver's licences (the whole set); they are unverified until reviewed.
          */
         post: operations["updateDriverLicenses"];
         delete?: never;
@@ -882,7 +882,7 @@ export interface paths {
         put?: never;
         /**
          * Report driver location
-         * @description Reports the driver's position. Reports older than the last accepted one are ignored (so re-sending is harmless). x-decision: 204 without a body.
+         * @description Reports the driver's position measured at `measured_at`. x-decision: reports not newer than the last accepted one are ignored; 204 without a body.
          */
         post: operations["reportDriverLocation"];
         delete?: never;
@@ -922,7 +922,7 @@ export interface paths {
         put?: never;
         /**
          * Accept assigned shipment
-         * @description assigned → accepted. Repeating an action that already took effect returns 200 with the current shipment (x-idempotent); a transition not allowed from the current status → 409 (see ShipmentStatus). A shipment not assigned to this driver → 404.
+         * @description assigned → accepted. A transition not allowed from the current status → 409 (see ShipmentStatus); the guide does not say what a repeat does, so it may be a 409 too — not retry-safe: after a timeout, read the shipment (listDriverShipments) instead of re-sending. A shipment not assigned to this driver → 404.
          */
         post: operations["acceptDriverShipment"];
         delete?: never;
@@ -942,7 +942,7 @@ export interface paths {
         put?: never;
         /**
          * Reject assigned shipment
-         * @description assigned → pending (offered to another driver; x-decision). Optional body with a reason. Repeating an action that already took effect returns 200 with the current shipment (x-idempotent); a transition not allowed from the current status → 409 (see ShipmentStatus). A shipment not assigned to this driver → 404.
+         * @description assigned → pending (offered to another driver; x-decision). Optional body with a reason. A transition not allowed from the current status → 409 (see ShipmentStatus); the guide does not say what a repeat does, so it may be a 409 too — not retry-safe: after a timeout, read the shipment (listDriverShipments) instead of re-sending. A shipment not assigned to this driver → 404.
          */
         post: operations["rejectDriverShipment"];
         delete?: never;
@@ -962,7 +962,7 @@ export interface paths {
         put?: never;
         /**
          * Complete shipment
-         * @description accepted | in_transit → completed. Optional body with proof of delivery. Repeating an action that already took effect returns 200 with the current shipment (x-idempotent); a transition not allowed from the current status → 409 (see ShipmentStatus). A shipment not assigned to this driver → 404.
+         * @description accepted | in_transit → completed. Optional body with proof of delivery. A transition not allowed from the current status → 409 (see ShipmentStatus); the guide does not say what a repeat does, so it may be a 409 too — not retry-safe: after a timeout, read the shipment (listDriverShipments) instead of re-sending. A shipment not assigned to this driver → 404.
          */
         post: operations["completeDriverShipment"];
         delete?: never;
@@ -2732,7 +2732,7 @@ export interface components {
          */
         Cursor: components["schemas"]["Cursor"];
         /**
-         * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+         * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
          * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
          */
         IdempotencyKey: string;
@@ -2775,7 +2775,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3265,7 +3265,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3603,7 +3603,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3884,7 +3884,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4209,7 +4209,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5093,7 +5093,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5399,7 +5399,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5551,7 +5551,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5707,7 +5707,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6398,7 +6398,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6463,7 +6463,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description x-decision: optional client-chosen key (1–255 printable ASCII characters) that makes a create safe to retry. The server remembers it for 24 h per account and operation: a repeat with the same key and body returns the original response; the same key with a different body → 409. The SDK retries a create only when this header is set.
+                 * @description Optional client-chosen key (1–255 printable ASCII characters). x-decision, UNCONFIRMED ASSUMPTION (the guide does not document this header): the server remembers it for 24 h per account and operation, a repeat with the same key and body returns the original response, and the same key with a different body → 409. The assumption applies only when the caller sends the header; without it a create is not de-duplicated and must not be re-sent. The SDK never adds the header on its own and re-sends a create only when the caller gave one.
                  * @example 6f1c1b9e-8a53-4c1e-9d0a-2b7f3f0a9c11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
