@@ -331,7 +331,8 @@ describe('fault switches', () => {
   });
 
   it('delayMs (per type) delays that answer behind later ones', async () => {
-    const server = await start({ faults: { byType: { 'note.get': { delayMs: 300 } } } });
+    // The delay is long compared to answering a frame, so the order holds on a loaded machine too.
+    const server = await start({ faults: { byType: { 'note.get': { delayMs: 1000 } } } });
     const s = await authed(server);
     s.send({ type: 'note.get', requestId: 'slow', payload: { id: 'x' } });
     s.send({ type: 'note.create', requestId: 'fast', payload: { title: 't' } });

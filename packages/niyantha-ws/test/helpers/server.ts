@@ -29,8 +29,8 @@ export interface RawServerOptions {
   auth?: AuthMode | ((conn: Conn) => AuthMode);
   /** Called for every frame that is not handled by the auth mode. */
   onFrame?: (msg: Frame, conn: Conn) => void;
-  /** Answer ws pings automatically (default true). */
-  autoPong?: boolean;
+  /** Answer ws pings (default true); a function decides per connection (e.g. only the first one is silent). */
+  autoPong?: boolean | ((conn: Conn) => boolean);
 }
 
 export interface RawServer {
@@ -38,15 +38,18 @@ export interface RawServer {
   readonly conns: Conn[];
   /** Every frame received, in order, with the index of its connection. */
   readonly frames: (Frame & { conn: number })[];
-  waitForConns(n: number): Promise<Conn>;
-  waitForFrame(pred: (f: Frame & { conn: number }) => boolean, what: string): Promise<Frame & { conn: number }>;
+  /** Waits (default deadline 10 s) for the n-th connection. */
+  waitForConns(n: number, timeoutMs?: number): Promise<Conn>;
+  /** Waits (default deadline 10 s) for a received frame matching `pred`. */
+  waitForFrame(pred: (f: Frame & { conn: number }) => boolean, what: string, timeoutMs?: number): Promise<Frame & { conn: number }>;
   close(): Promise<void>;
 }
 
 export const AUTH_SUCCESS = { identityId: 'account-42', role: 'account', context: { accountId: '42' } };
 
 export async function startRawServer(options: RawServerOptions = {}): Promise<RawServer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: options.autoPong ?? true });
+  // Pongs are sent by hand so that `autoPong` can differ per connection.
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
   await new Promise<void>((res) => wss.once('listening', () => res()));
   const { port } = wss.address() as AddressInfo;
   const conns: Conn[] = [];
@@ -64,6 +67,10 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
     };
     conns.push(conn);
     ws.on('error', () => {});
+    ws.on('ping', (data) => {
+      const pong = typeof options.autoPong === 'function' ? options.autoPong(conn) : (options.autoPong ?? true);
+      if (pong && ws.readyState === WebSocket.OPEN) ws.pong(data);
+    });
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data)) as Frame;
       conn.frames.push(msg);
@@ -82,8 +89,8 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
     url: `ws://127.0.0.1:${port}/ws`,
     conns,
     frames,
-    waitForConns: (n) => waitFor(() => (conns.length >= n ? conns[n - 1] : undefined), `${n} connection(s)`),
-    waitForFrame: (pred, what) => waitFor(() => frames.find(pred), what),
+    waitForConns: (n, timeoutMs = 10_000) => waitFor(() => (conns.length >= n ? conns[n - 1] : undefined), `${n} connection(s)`, { timeoutMs }),
+    waitForFrame: (pred, what, timeoutMs = 10_000) => waitFor(() => frames.find(pred), what, { timeoutMs }),
     close: async () => {
       for (const c of conns) c.ws.terminate();
       await new Promise<void>((res) => wss.close(() => res()));
