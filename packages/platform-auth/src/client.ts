@@ -50,9 +50,9 @@ export interface PlatformAuthClientOptions extends ClientOptions {
   /** Application credentials, sent as HTTP Basic on every call. */
   credentials: AppCredentials;
   /**
-   * Route used by {@link PlatformAuthClient.resendOtp}: `'resend_otp'` (default,
-   * `POST /api/platform/v1/login/resend_otp`, the route of the documented curl) or
-   * `'login'` (`POST /api/platform/v1/login` with `{ email, token }`, the documented heading).
+   * Route used by {@link PlatformAuthClient.resendOtp}: `'login'` (default:
+   * `POST /api/platform/v1/login` with `{ email, token }`, the documented route) or
+   * `'resend_otp'` (`POST /api/platform/v1/login/resend_otp`, the route of the documented curl).
    */
   resendOtpRoute?: 'resend_otp' | 'login';
   /** Retries apply to retry-safe operations only: revoke (x-idempotent). Login and token are never re-sent blindly. */
@@ -109,7 +109,7 @@ class PlatformAuthClientImpl implements PlatformAuthClient {
     this.#clientId = creds.clientId;
     const secret = Secret.from(creds.clientSecret, 'credentials.clientSecret');
     const authorization = basicAuthorization(creds.clientId, secret);
-    this.#resendRoute = options.resendOtpRoute ?? 'resend_otp';
+    this.#resendRoute = options.resendOtpRoute ?? 'login';
     if (this.#resendRoute !== 'resend_otp' && this.#resendRoute !== 'login') throw new ConfigurationError('resendOtpRoute must be "resend_otp" or "login"');
     this.raw = createApiClient<paths>({
       baseUrl: this.baseUrl,

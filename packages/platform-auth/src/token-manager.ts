@@ -1,6 +1,7 @@
 // Token manager: login → OTP → access token; refresh before expiry (single-flight);
 // a rejected refresh clears the tokens and asks for a new login; revoke = logout.
 import {
+  AbortedError,
   ApiError,
   AuthenticationError,
   ConfigurationError,
@@ -216,10 +217,30 @@ class TokenManagerImpl implements TokenManager {
       throw err;
     }
     const next = this.#fromGrant(token, sentAt);
+    // RFC 6749 §6: the server may keep the refresh token and not send it again.
+    if (!next.refresh_token) next.refresh_token = stored.refresh_token;
+    // revoke() (or a new login) cleared the session while this refresh ran: the new tokens
+    // must not bring it back. Revoke the new access token too (best effort) and stop.
+    if (signal.aborted) {
+      await this.#discard(next);
+      throw new AbortedError('token refresh discarded: the session was cleared meanwhile');
+    }
     await this.#store.set(next);
+    if (signal.aborted) {
+      // Cleared while the (async) store was writing: undo the write.
+      await this.#store.clear();
+      await this.#discard(next);
+      throw new AbortedError('token refresh discarded: the session was cleared meanwhile');
+    }
     this.#rejected = undefined;
     this.#log.info('platform-auth: access token refreshed', { expiresAt: next.expiresAt });
     return this.#cached(next);
+  }
+
+  async #discard(tokens: StoredTokens): Promise<void> {
+    await this.#client.revoke(tokens.access_token).catch((err: unknown) => {
+      this.#log.warn('platform-auth: could not revoke the access token of a discarded refresh', { error: (err as Error)?.name });
+    });
   }
 
   async #clearLocal(): Promise<void> {

@@ -25,14 +25,14 @@ describe('configuration', () => {
     expect(createPlatformAuthClient({ baseUrl: 'http://localhost:3000/', credentials }).baseUrl).toBe('http://localhost:3000');
   });
 
-  it('resendOtp uses /login/resend_otp by default and /login when configured', async () => {
+  it('resendOtp uses POST /login with { email, token } by default and /login/resend_otp when configured', async () => {
     const creds = { clientId: 'id', clientSecret: 'secret' };
     const server = await platformDouble(creds);
     servers.push(server);
     await createPlatformAuthClient({ baseUrl: server.url, credentials: creds }).resendOtp({ email: 'a@b.c', token: 'vt' });
-    await createPlatformAuthClient({ baseUrl: server.url, credentials: creds, resendOtpRoute: 'login' }).resendOtp({ email: 'a@b.c', token: 'vt' });
-    expect(server.requests.map((r) => r.path)).toEqual([P.resend, P.login]);
-    expect(server.requests[1]!.json).toEqual({ email: 'a@b.c', token: 'vt' });
+    await createPlatformAuthClient({ baseUrl: server.url, credentials: creds, resendOtpRoute: 'resend_otp' }).resendOtp({ email: 'a@b.c', token: 'vt' });
+    expect(server.requests.map((r) => r.path)).toEqual([P.login, P.resend]);
+    expect(server.requests[0]!.json).toEqual({ email: 'a@b.c', token: 'vt' });
   });
 });
 

@@ -73,12 +73,12 @@ describe('POST /api/platform/v1/login (login)', () => {
 
 describe('POST /api/platform/v1/login/resend_otp (resendOtp)', () => {
   it('returns a verification token', async () => {
-    const res = await client().resendOtp({ email: 'staff@apexcommerce.com', token: DOC_VERIFICATION_TOKEN });
+    const res = await client({}, { resendOtpRoute: 'resend_otp' }).resendOtp({ email: 'staff@apexcommerce.com', token: DOC_VERIFICATION_TOKEN });
     expect(res.data.token).toBe(DOC_VERIFICATION_TOKEN);
   });
 
   it('declared 401 → AuthenticationError', async () => {
-    const err = await failure<VerificationTokenFailure>(client({ Prefer: 'code=401' }).resendOtp({ email: 'a@b.c', token: 'vt' }));
+    const err = await failure<VerificationTokenFailure>(client({ Prefer: 'code=401' }, { resendOtpRoute: 'resend_otp' }).resendOtp({ email: 'a@b.c', token: 'vt' }));
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.body.status).toBe('failure');
   });

@@ -1,6 +1,7 @@
 // Behaviour of the token manager against an in-process Platform double (injected clock).
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  AbortedError,
   AuthenticationError,
   BadRequestError,
   ConfigurationError,
@@ -10,7 +11,7 @@ import {
   unwrap,
 } from '@s2sdk/core';
 import { createMemoryTokenStore, createPlatformAuthClient, createTokenManager, type StoredTokens, type TokenManagerOptions, type TokenStore } from '@s2sdk/platform-auth';
-import { clock, sendJson, startHttpServer, type TestHttpServer } from '@s2sdk/testkit';
+import { clock, sendJson, startHttpServer, waitFor, type TestHttpServer } from '@s2sdk/testkit';
 import { P, platformDouble, type DoubleOptions, type PlatformDouble } from './platform-double';
 
 const creds = { clientId: 'app-1', clientSecret: 'app-secret-1' };
@@ -45,7 +46,7 @@ describe('login', () => {
     await manager.login({ email: 'staff@apexcommerce.com', password: 'Staff-Pw-42' });
     expect(seen).toEqual(['staff@apexcommerce.com']);
     expect(server.to(P.login)[0]!.json).toEqual({ email: 'staff@apexcommerce.com', password: 'Staff-Pw-42' });
-    expect(server.to(P.resend)[0]!.json).toEqual({ email: 'staff@apexcommerce.com', token: 'verification-token-1' });
+    expect(server.to(P.login)[1]!.json).toEqual({ email: 'staff@apexcommerce.com', token: 'verification-token-1' });
     expect(server.to(P.token)[0]!.json).toEqual({ grant_type: 'password', username: 'verification-token-1', password: '100100' });
     expect(await manager.getAccessToken()).toBe('access-1');
     expect(store.get()).toMatchObject({ access_token: 'access-1', refresh_token: 'refresh-1', expires_in: 7200, expiresAt: c.now() + 7200_000 });
@@ -291,5 +292,66 @@ describe('middleware()', () => {
     await expect(unwrap(apiClient.GET('/me'))).rejects.toBeInstanceOf(AuthenticationError);
     expect((await unwrap(apiClient.GET('/me'))).auth).toBe('Bearer access-2');
     expect(refreshes(server)).toHaveLength(1);
+  });
+});
+
+describe('revoke during a refresh, and refresh answers without a refresh token', () => {
+  it('a refresh in flight when revoke() runs is aborted and never stored', async () => {
+    const c = clock();
+    const { server, manager } = await setup(c);
+    await manager.login({ email: 'staff@apexcommerce.com', password: 'Staff-Pw-42' });
+    let answer!: () => void;
+    server.queue(P.token, (_req, res) => {
+      answer = () => sendJson(res, 200, { access_token: 'access-late', token_type: 'Bearer', expires_in: 7200, refresh_token: 'refresh-late', created_at: 1 });
+    });
+    const refreshing = manager.getAccessToken({ forceRefresh: true }).catch((e: unknown) => e);
+    await waitFor(() => server.to(P.token).length === 2, 'the refresh request');
+    await manager.revoke();
+    expect(await refreshing).toBeInstanceOf(AbortedError);
+    answer();
+    expect(manager.state().hasToken).toBe(false);
+    await expect(manager.getAccessToken()).rejects.toBeInstanceOf(SessionError);
+    expect(server.revoked).toEqual(['access-1']);
+  });
+
+  it('a refresh answered while revoke() runs, with a slow persistent store, does not bring the session back and its token is revoked', async () => {
+    const c = clock();
+    let data: StoredTokens | undefined;
+    let releaseWrite: (() => void) | undefined;
+    const store: TokenStore = {
+      get: async () => data,
+      set: async (t) => {
+        // The refreshed tokens' write is slow (a remote store).
+        if (t.access_token === 'access-2') await new Promise<void>((r) => (releaseWrite = r));
+        data = t;
+      },
+      clear: async () => {
+        data = undefined;
+      },
+    };
+    const { server, manager } = await setup(c, { store });
+    await manager.login({ email: 'staff@apexcommerce.com', password: 'Staff-Pw-42' });
+    const refreshing = manager.getAccessToken({ forceRefresh: true }).catch((e: unknown) => e);
+    await waitFor(() => releaseWrite !== undefined, 'the refreshed tokens being written');
+    const revoking = manager.revoke();
+    releaseWrite!();
+    await revoking;
+    expect(await refreshing).toBeInstanceOf(AbortedError);
+    expect(data).toBeUndefined();
+    expect(manager.state().hasToken).toBe(false);
+    await expect(manager.getAccessToken()).rejects.toBeInstanceOf(SessionError);
+    await waitFor(() => server.revoked.includes('access-2'), 'the refreshed token to be revoked');
+    expect(server.revoked).toEqual(expect.arrayContaining(['access-1', 'access-2']));
+  });
+
+  it('keeps the previous refresh token when a refresh answer does not repeat it (RFC 6749 §6)', async () => {
+    const c = clock();
+    const { server, manager } = await setup(c);
+    await manager.login({ email: 'staff@apexcommerce.com', password: 'Staff-Pw-42' });
+    server.queue(P.token, (_req, res) => sendJson(res, 200, { access_token: 'access-2', token_type: 'Bearer', expires_in: 7200, created_at: Math.floor(c.now() / 1000) }));
+    expect(await manager.getAccessToken({ forceRefresh: true })).toBe('access-2');
+    expect(manager.state().hasRefreshToken).toBe(true);
+    await manager.getAccessToken({ forceRefresh: true });
+    expect(server.to(P.token).at(-1)!.json).toEqual({ grant_type: 'refresh_token', refresh_token: 'refresh-1' });
   });
 });
