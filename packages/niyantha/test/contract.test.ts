@@ -2,9 +2,12 @@
 // Prism, happy path (response body validated against the spec) and every declared error status
 // (Prefer: code=…). Any request Prism finds invalid (sl-violations header or a Prism problem)
 // fails the test, so a client that drifts from the spec cannot pass.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { prismFetch } from '@s2sdk/testkit';
+import { parse } from 'yaml';
 import {
   ApiError,
   ApiKeyRejectedError,
@@ -21,7 +24,7 @@ import {
   type OperationArgs,
   type S2SOperationMethods,
 } from '../src/index.js';
-import { componentSchema, describeErrors, errorStatuses, openapi, responseOf, specOperations, successStatus } from './spec-helpers.js';
+import { componentSchema, describeErrors, errorStatuses, openapi, responseOf, specDir, specOperations, successStatus } from './spec-helpers.js';
 
 // Our own copy of the 66 operations of the source inventory (method + path). The spec must have exactly these.
 const EXPECTED_OPERATIONS = [
@@ -254,6 +257,21 @@ describe('the spec', () => {
       const hasQuery = (o.op.parameters ?? []).some((p: any) => p.$ref?.includes('Limit') || p.in === 'query');
       if (o.op.requestBody || hasQuery) expect(errors, o.operationId).toContain(422);
     }
+  });
+
+  it('agrees with asyncapi.yaml on key expiry: open sockets stay open and get api_key_revoked / api_key_expired until auth.login with a new key', () => {
+    const asyncapi = parse(readFileSync(join(specDir, 'asyncapi.yaml'), 'utf8')) as { 'x-decisions': { id: string; decision: string }[] };
+    const wsDecision = asyncapi['x-decisions'].find((d) => d.id === 'key-expiry-on-open-sockets')?.decision ?? '';
+    const restDecision = (openapi as any).info['x-s2sdk-decisions'].find((d: { id: string }) => d.id === 'key-expiry-on-open-sockets')?.decision ?? '';
+    const expire = byId.get('expireApiKey')!.op.description as string;
+    for (const text of [wsDecision, restDecision, expire]) {
+      expect(text).toMatch(/does not close|stay open/);
+      expect(text).toMatch(/api_key_revoked/);
+      expect(text).toMatch(/api_key_expired/);
+      expect(text).toMatch(/auth\.login/);
+      expect(text).toMatch(/new key on the same socket/);
+    }
+    expect(JSON.stringify(openapi)).not.toMatch(/sockets? (authenticated|logged in) with it (are|is) closed/);
   });
 
   it('uses the cookbook and key-management payloads of the source guide as examples, verbatim', () => {
