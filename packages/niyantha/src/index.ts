@@ -31,6 +31,7 @@ export {
   ApiError,
   AuthenticationError,
   ConflictError,
+  InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,

@@ -13,6 +13,7 @@ import {
   ApiKeyRejectedError,
   AuthenticationError,
   ConflictError,
+  InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -209,6 +210,8 @@ const ERROR_CLASSES: Record<number, new (...a: never[]) => ApiError> = {
   409: ConflictError,
   422: UnprocessableEntityError,
   429: RateLimitError,
+  500: InternalServerError,
+  503: InternalServerError,
 };
 
 let baseUrl: string;
@@ -248,11 +251,15 @@ describe('the spec', () => {
     }
   });
 
-  it('declares 401 everywhere, 403 where a store is involved, 404 where an id is, 422 where a body or query is', () => {
+  it('declares 401, 429, 500 and 503 everywhere, 403 exactly where a store-owned resource is named in the path, 404 where an id is, 422 where a body or query is', () => {
+    const storeOwned = /\/stores\/\{(id|store_id)\}|\/orders\/\{id\}|\/characters\/\{character_id\}/;
     for (const o of specOps) {
       const errors = errorStatuses(o.op);
-      expect(errors, o.operationId).toContain(401);
-      if (/\/stores\/\{(id|store_id)\}/.test(o.path)) expect(errors, o.operationId).toContain(403);
+      expect(errors, o.operationId).toEqual(expect.arrayContaining([401, 429, 500, 503]));
+      expect(o.op.responses['429'], o.operationId).toEqual({ $ref: '#/components/responses/RateLimited' });
+      expect(o.op.responses['500'], o.operationId).toEqual({ $ref: '#/components/responses/ServerError' });
+      expect(o.op.responses['503'], o.operationId).toEqual({ $ref: '#/components/responses/ServiceUnavailable' });
+      expect(errors.includes(403), `${o.operationId}: 403 only for store-owned path ids (x-decision ownership)`).toBe(storeOwned.test(o.path));
       if (/\{[a-z_]*id\}/.test(o.path)) expect(errors, o.operationId).toContain(404);
       const hasQuery = (o.op.parameters ?? []).some((p: any) => p.$ref?.includes('Limit') || p.in === 'query');
       if (o.op.requestBody || hasQuery) expect(errors, o.operationId).toContain(422);
@@ -335,9 +342,41 @@ describe('declared error statuses (Prefer: code=…)', () => {
       expect(e.message).toContain(PUBLIC_KEY);
       expect(JSON.stringify(e)).not.toContain(SECRET);
     }
+    if (status === 429) expect((e as RateLimitError).retryAfterMs).toBe(30_000); // Retry-After example: 30 s
     const response = responseOf(byId.get(id)!.op, String(status));
     const validate = componentSchema(response.content['application/json'].schema.$ref);
     expect(validate(e.body), describeErrors(validate)).toBe(true);
+  });
+});
+
+describe('rate limiting and server errors with retries on (Prefer: code=…)', () => {
+  const retrying = (seen: Seen[], status: number, retry: object) =>
+    createNiyanthaClient({ baseUrl, credentials: { key: PUBLIC_KEY, secret: SECRET }, fetch: strictPrismFetch(seen), headers: { Prefer: `code=${status}` }, retry });
+
+  it.each(['getStore', 'listOrders', 'updateAccountProfile'] as const)('%s → 429 with a Retry-After beyond the bound is not waited for: one request, RateLimitError', async (id) => {
+    const seen: Seen[] = [];
+    const err = await callOp(retrying(seen, 429, { maxRetryAfterMs: 1_000, initialDelayMs: 1, maxDelayMs: 1 }), id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect((err as RateLimitError).retryAfterMs).toBe(30_000);
+    expect((err as RateLimitError).body).toMatchObject({ code: 'rate_limited' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it.each(['getStore', 'estimateRoute'] as const)('%s (retry-safe) → 500 is re-sent, then surfaces as InternalServerError with an ErrorBody', async (id) => {
+    const seen: Seen[] = [];
+    const err = await callOp(retrying(seen, 500, { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 1 }), id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect((err as InternalServerError).body).toMatchObject({ code: 'internal_error' });
+    expect(seen).toHaveLength(3);
+  });
+
+  it.each(['acceptOrder', 'createStore'] as const)('%s (not retry-safe) → 503 is sent once', async (id) => {
+    const seen: Seen[] = [];
+    const err = await callOp(retrying(seen, 503, { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 1 }), id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect((err as InternalServerError).status).toBe(503);
+    expect((err as InternalServerError).body).toMatchObject({ code: 'service_unavailable' });
+    expect(seen).toHaveLength(1);
   });
 });
 
