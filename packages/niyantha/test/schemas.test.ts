@@ -108,3 +108,28 @@ describe('schema files', () => {
     for (const f of own) expect(readFileSync(join(specDir, 'schemas', f), 'utf8').slice(0, 600)).toMatch(new RegExp(`\\./schemas/${f.replace('.', '\\.')}#/`));
   });
 });
+
+describe('defaults', () => {
+  const raw = (file: string) => parse(readFileSync(join(specDir, 'schemas', file), 'utf8'));
+
+  it('request defaults are JSON Schema `default` annotations on optional fields', () => {
+    const cases = [
+      ['products.yaml', 'StoreProductCreateRequest', 'min_order_unit', 1],
+      ['keys.yaml', 'ApiKeyCreateRequest', 'ttl_seconds', 86400],
+      ['afa.yaml', 'AfaRequest', 'ttl_seconds', 300],
+      ['characters.yaml', 'AICharacterCreateRequest', 'language', 'en-IN'],
+    ] as const;
+    for (const [file, name, field, value] of cases) {
+      const s = raw(file)[name];
+      expect(s.properties[field].default, `${name}.${field}`).toEqual(value);
+      expect(s.required ?? [], `${name}.${field} stays optional`).not.toContain(field);
+      expect(schema(file, name)({ ...(s.examples?.[0] ?? {}), [field]: value }), `${name}: the default itself validates`).toBe(true);
+    }
+    expect(raw('common.yaml').Limit.default).toBe(20);
+  });
+
+  it('the ttl_seconds default is not filled in next to expires_at: both together stay invalid', () => {
+    invalid('keys.yaml', 'ApiKeyCreateRequest', { name: 'primary', expires_at: 1739580000, ttl_seconds: 86400 });
+    valid('keys.yaml', 'ApiKeyCreateRequest', { name: 'primary', expires_at: 1739580000 });
+  });
+});

@@ -10,6 +10,8 @@ import {
   type Secret,
   type Store,
   type StoreProduct,
+  type components,
+  type SpecOperations,
 } from '../src/index.js';
 
 const client = createNiyanthaClient({ credentials: { key: 'pk', secret: 'sk' } });
@@ -103,5 +105,28 @@ describe('key management', () => {
     void keys.create({ name: 'primary', expires_at: 1739580000 });
     // @ts-expect-error ttl_seconds and expires_at are mutually exclusive
     void keys.create({ name: 'primary', ttl_seconds: 86400, expires_at: 1739580000 });
+  });
+});
+
+type Schemas = components['schemas'];
+type IsOptional<T, K extends keyof T> = {} extends Pick<T, K> ? true : false;
+
+describe('JSON Schema defaults do not make request fields required (openapi-typescript defaultNonNullable: false)', () => {
+  it('fields with a `default` stay optional', () => {
+    expectTypeOf<IsOptional<Schemas['StoreProductCreateRequest'], 'name'>>().toEqualTypeOf<false>(); // control: a required field
+    expectTypeOf<IsOptional<Schemas['StoreProductCreateRequest'], 'min_order_unit'>>().toEqualTypeOf<true>();
+    expectTypeOf<IsOptional<Schemas['ApiKeyCreateRequest'], 'ttl_seconds'>>().toEqualTypeOf<true>();
+    expectTypeOf<IsOptional<Schemas['AfaRequest'], 'ttl_seconds'>>().toEqualTypeOf<true>();
+    expectTypeOf<IsOptional<Schemas['AICharacterCreateRequest'], 'language'>>().toEqualTypeOf<true>();
+    type ListStoresQuery = NonNullable<SpecOperations['listStores']['parameters']['query']>;
+    expectTypeOf<IsOptional<ListStoresQuery, 'limit'>>().toEqualTypeOf<true>();
+    void client.listStores({ params: { query: { status: 'active' } } });
+    void client.createAfa({ body: { purpose: 'transaction', channel: 'sms', recipient: '+919876543210' } });
+  });
+
+  it('error bodies of 429 / 500 / 503 are typed from the spec', () => {
+    expectTypeOf<SpecOperations['getStore']['responses'][429]['content']['application/json']>().toEqualTypeOf<Schemas['ErrorBody']>();
+    expectTypeOf<SpecOperations['acceptOrder']['responses'][500]['content']['application/json']>().toEqualTypeOf<Schemas['ErrorBody']>();
+    expectTypeOf<SpecOperations['listApiKeys']['responses'][503]['content']['application/json']>().toEqualTypeOf<Schemas['ErrorBody']>();
   });
 });

@@ -1082,7 +1082,10 @@ export interface components {
             purpose: components["schemas"]["AfaPurpose"];
             channel: components["schemas"]["AfaChannel"];
             recipient: string;
-            /** @description Lifetime of the OTP in seconds. Default 300. */
+            /**
+             * @description Lifetime of the OTP in seconds. Default 300.
+             * @default 300
+             */
             ttl_seconds?: number;
             /** @description Caller's idempotency reference (e.g. its own transaction id). */
             reference?: string;
@@ -1164,7 +1167,10 @@ export interface components {
             name: string;
             persona: string;
             greeting?: string;
-            /** @description BCP 47 tag of the answer language. Default en-IN. */
+            /**
+             * @description BCP 47 tag of the answer language. Default en-IN.
+             * @default en-IN
+             */
             language?: string;
             avatar_file_id?: components["schemas"]["Id"];
         };
@@ -1217,7 +1223,10 @@ export interface components {
         ApiKeyCreateRequest: {
             /** @description Label for the key (not unique). */
             name: string;
-            /** @description Lifetime in seconds from creation (60 s – 365 days). Default 86400 (24 h) when neither this nor expires_at is given. */
+            /**
+             * @description Lifetime in seconds from creation (60 s – 365 days). Default 86400 (24 h) when neither this nor expires_at is given; the default is an annotation and must not be filled in next to expires_at (both together are rejected).
+             * @default 86400
+             */
             ttl_seconds?: number;
             /** @description Absolute expiry instant (Unix seconds). */
             expires_at?: components["schemas"]["UnixSeconds"];
@@ -2193,7 +2202,10 @@ export interface components {
             type: components["schemas"]["Slug"];
             unit: components["schemas"]["Slug"];
             price_per_unit: components["schemas"]["Amount"];
-            /** @description Smallest quantity per order. Default 1. */
+            /**
+             * @description Smallest quantity per order. Default 1.
+             * @default 1
+             */
             min_order_unit?: number;
             max_order_unit?: number;
             stock_type: components["schemas"]["StockType"];
