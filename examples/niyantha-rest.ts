@@ -16,7 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ApiKeyRejectedError,
+  InternalServerError,
   NotFoundError,
+  RateLimitError,
   createKeyManagementClient,
   createKeyRotator,
   createNiyanthaClient,
@@ -124,6 +126,8 @@ async function main() {
       const shipment = await client.createShipment({ body: { from_location_id: 101, to_location_id: 205, vehicle_type: 'truck', load_weight: 1250, notes: 'Handle with care' } });
       console.log('shipment', shipment.id, shipment.status);
       await client.reportDriverLocation({ body: { latitude: 12.9716, longitude: 77.5946, measured_at: 1736768400, accuracy: 9 } });
+      // State transitions are sent once (never re-sent on a timeout or 5xx): after such a failure,
+      // read the order to see whether the accept took effect.
       const order = await client.acceptOrder({ params: { path: { id: 7001 } } });
       console.log('order', order.id, order.status);
     }
@@ -142,12 +146,29 @@ async function main() {
         if (err instanceof ApiKeyRejectedError) console.log(`ApiKeyRejectedError for key ${err.publicKey} (${err.reason})`);
         else throw err;
       }
+      // 429 and 5xx are declared on every operation; `retry: false` here so the example does not
+      // wait out the mock's Retry-After (30 s) — with retries on, GETs would be re-sent after it.
+      const noRetry = createNiyanthaClient({ baseUrl, credentials: { key: 'pk_example', secret: 'sk_example' }, retry: false });
+      try {
+        await noRetry.listOrders({ headers: { Prefer: 'code=429' } });
+      } catch (err) {
+        if (err instanceof RateLimitError) console.log('RateLimitError: retry after', err.retryAfterMs, 'ms');
+        else throw err;
+      }
+      try {
+        await noRetry.acceptOrder({ params: { path: { id: 7001 } }, headers: { Prefer: 'code=503' } });
+      } catch (err) {
+        if (err instanceof InternalServerError) console.log('InternalServerError:', err.status, (err.body as { code: string }).code);
+        else throw err;
+      }
     }
 
     // Key management (session Bearer token) and rotation
     const sessionToken = process.env.NIYANTHA_SESSION_TOKEN ?? (real ? undefined : 'session-token');
     if (sessionToken && write) {
       const keys = createKeyManagementClient({ baseUrl, sessionToken });
+      // Sent exactly once. Pass `{ idempotencyKey }` as a second argument only if your deployment is
+      // known to de-duplicate creates by Idempotency-Key; then the create may be retried.
       const created = await keys.create({ name: 'example', ttl_seconds: 3600 });
       console.log('created key', created.username, 'secret:', String(created.secret)); // prints [REDACTED]
       console.log('keys:', (await keys.list()).items.map((k) => `${k.id} ${k.name}`));
