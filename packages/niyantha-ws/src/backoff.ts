@@ -6,15 +6,16 @@ export interface ResolvedReconnect {
   maxDelayMs: number;
   maxAttempts: number;
   factor: number;
+  stableAfterMs: number;
 }
 
-export const DEFAULT_RECONNECT: ResolvedReconnect = { initialDelayMs: 250, maxDelayMs: 30_000, maxAttempts: 10, factor: 2 };
+export const DEFAULT_RECONNECT: ResolvedReconnect = { initialDelayMs: 250, maxDelayMs: 30_000, maxAttempts: 10, factor: 2, stableAfterMs: 10_000 };
 
 export function resolveReconnect(opts: ReconnectOptions | false | undefined): ResolvedReconnect | false {
   if (opts === false) return false;
   const r = { ...DEFAULT_RECONNECT, ...stripUndefined(opts ?? {}) };
-  if (!(r.initialDelayMs >= 0) || !(r.maxDelayMs >= 0) || !(r.factor >= 1) || !(r.maxAttempts >= 0)) {
-    throw new RangeError('reconnect: delays must be >= 0, factor >= 1 and maxAttempts >= 0');
+  if (!(r.initialDelayMs >= 0) || !(r.maxDelayMs >= 0) || !(r.factor >= 1) || !(r.maxAttempts >= 0) || !(r.stableAfterMs >= 0)) {
+    throw new RangeError('reconnect: delays and stableAfterMs must be >= 0, factor >= 1 and maxAttempts >= 0');
   }
   return r;
 }

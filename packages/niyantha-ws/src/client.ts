@@ -2,8 +2,13 @@
 // follows the AsyncAPI request/reply conventions of docs/ARCHITECTURE.md.
 //
 // Lifecycle:  idle → connecting → authenticating → open ⇄ reconnecting → closed (terminal)
+//             open → authenticating → open while `setAuth()` logs in again on the open socket
 //
 // - The authentication request is the first frame on every connect and reconnect.
+// - An `auth.failure` with a transient code (rate_limited, internal_error, unavailable) on a
+//   reconnect is retried with backoff; any other code (or close 4401 without a transient code) is
+//   fatal. The first connect is never retried.
+// - The reconnect attempt counter starts over only after a session stayed up `stableAfterMs`.
 // - Requests made before the connection is open wait in a bounded FIFO queue.
 // - Requests in flight when the socket drops reject with ConnectionLostError; they are
 //   never resent (they may not be idempotent). Queued requests (never sent) survive.
@@ -18,11 +23,15 @@ import {
   ConnectError,
   ConnectionLostError,
   HeartbeatTimeoutError,
+  KEY_REJECTED_CODES,
   QueueFullError,
   ReconnectFailedError,
   RequestAbortedError,
   RequestTimeoutError,
+  StreamOverflowError,
+  TRANSIENT_AUTH_CODES,
   WsAuthenticationError,
+  WsKeyRejectedError,
   WsProtocolError,
   WsRequestError,
   WsValidationError,
@@ -68,8 +77,30 @@ export interface ClientEvents {
 export interface AuthConfig {
   /** The authentication request type (the `auth: true` row of the table). */
   type: string;
-  /** Builds the authentication payload; called once per (re)connect, never stored. */
+  /** Builds the authentication payload; called once per login, never stored. */
   payload: () => unknown;
+  /** The public (non-secret) identifier of these credentials, e.g. the API key's public key; reported by WsKeyRejectedError. */
+  publicKey?: () => string | undefined;
+  /** Codes of the authentication error reply after which a reconnect is retried with backoff (default TRANSIENT_AUTH_CODES); every other code is fatal. */
+  transientCodes?: readonly string[];
+  /** Codes of error replies meaning the session's key was revoked or expired, surfaced as WsKeyRejectedError (default KEY_REJECTED_CODES). */
+  keyRejectedCodes?: readonly string[];
+}
+
+/** New credentials for `setAuth()`: the type and the code lists stay those of the client's `auth`. */
+export type AuthCredentials = Pick<AuthConfig, 'payload' | 'publicKey'>;
+
+/** Credentials being switched to: committed when a login with them succeeds. */
+interface Candidate {
+  readonly auth: AuthConfig;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** The authentication request in flight on a socket. */
+interface Login {
+  readonly socket: WebSocketLike;
+  readonly candidate: Candidate | undefined;
 }
 
 export interface HeartbeatConfig extends HeartbeatOptions {
@@ -104,6 +135,13 @@ export interface RequestReplyClientOptions<Ops extends OperationMapShape<Ops>> {
   signal?: AbortSignal;
   /** Prefix of request ids (default: 6 random base-36 characters and a dash). */
   requestIdPrefix?: string;
+  /** Default unread-chunk limit of a stream (default 10 000; see RequestOptions.maxBufferedChunks). */
+  maxBufferedChunks?: number;
+  /**
+   * Per request type, maps the success reply payload before it is delivered (after validation),
+   * e.g. to wrap a secret in a `Secret`. The reply's type in `Ops` must describe the result.
+   */
+  replyTransforms?: Readonly<Record<string, (payload: unknown) => unknown>>;
 }
 
 interface Pending {
@@ -120,6 +158,8 @@ interface Pending {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   sent: boolean;
+  /** Public key of the session the request was sent in. */
+  sessionKey: string | undefined;
 }
 
 const ABANDONED_MEMORY = 512;
@@ -139,6 +179,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #log: Required<Logger>;
   #validator: FrameValidator | undefined;
   #random: () => number;
+  #maxBufferedChunks: number;
+  #replyTransforms: Readonly<Record<string, (payload: unknown) => unknown>>;
+  #transientCodes: Set<string>;
+  #keyRejectedCodes: Set<string>;
 
   #state: ConnectionState = 'idle';
   #socket: WebSocketLike | undefined;
@@ -162,6 +206,11 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #authPayload: unknown;
   #signal: AbortSignal | undefined;
   #onSignalAbort: (() => void) | undefined;
+  #candidate: Candidate | undefined;
+  #login: Login | undefined;
+  #sessionKey: string | undefined;
+  #stableTimer: ReturnType<typeof setTimeout> | undefined;
+  #switching: Promise<unknown> = Promise.resolve();
 
   constructor(options: RequestReplyClientOptions<Ops>) {
     super();
@@ -175,6 +224,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       if (e.chunk) this.#replyTypes.add(e.chunk);
     }
     this.#auth = options.auth;
+    this.#transientCodes = new Set(options.auth?.transientCodes ?? TRANSIENT_AUTH_CODES);
+    this.#keyRejectedCodes = new Set(options.auth?.keyRejectedCodes ?? KEY_REJECTED_CODES);
     if (this.#auth) {
       this.#authEntry = (this.#table as Record<string, OperationTableEntry>)[this.#auth.type];
       if (!this.#authEntry) throw new TypeError(`auth type ${this.#auth.type} is not in the operation table`);
@@ -199,6 +250,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#validator = options.validator;
     this.#random = options.random ?? Math.random;
     this.#idPrefix = options.requestIdPrefix ?? `${randomBase36(this.#random, 6)}-`;
+    this.#maxBufferedChunks = positive(options.maxBufferedChunks, 10_000, 'maxBufferedChunks');
+    this.#replyTransforms = options.replyTransforms ?? {};
     this.#signal = options.signal;
     if (this.#signal) {
       this.#onSignalAbort = () => this.#shutdown(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), 1000, 'aborted');
@@ -231,8 +284,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   /**
    * Opens the connection and authenticates. Resolves once authenticated; rejects with
-   * WsAuthenticationError (fatal), ConnectError or ClientClosedError. A failing first
-   * connection is not retried: reconnection applies once a session was established.
+   * WsAuthenticationError, ConnectError or ClientClosedError. A failing first connection is not
+   * retried, not even after a transient `auth.failure` (its code is on the error: `reason`,
+   * `transient`): reconnection applies once a session was established.
    */
   connect(): Promise<void> {
     if (this.#state === 'open') return Promise.resolve();
@@ -255,10 +309,19 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   /** Sends a streaming request: iterate the chunks; the final reply is the iterator's return value and `.result`. */
   stream<T extends StreamType<Ops>>(type: T, payload: Ops[T]['request'], options?: RequestOptions): WsStream<Ops[T]['chunk'], Ops[T]['reply']> {
     const id = this.#nextId();
-    const s = new ChunkStream<Ops[T]['chunk'], Ops[T]['reply']>(id, (reason) => {
-      const p = this.#pending.get(id);
-      if (p) this.#settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
-    });
+    const limit = positive(options?.maxBufferedChunks, this.#maxBufferedChunks, 'maxBufferedChunks');
+    const s = new ChunkStream<Ops[T]['chunk'], Ops[T]['reply']>(
+      id,
+      (reason) => {
+        const p = this.#pending.get(id);
+        if (p) this.#settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
+      },
+      limit,
+      () => {
+        const p = this.#pending.get(id);
+        if (p) this.#settle(p, new StreamOverflowError(type, id, limit), false, 'stream overflow');
+      },
+    );
     this.#submit(
       id,
       type,
@@ -279,6 +342,79 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   close(): Promise<void> {
     if (this.#state !== 'closed') this.#shutdown(new ClientClosedError(), 1000, 'client closed');
     return this.#closing;
+  }
+
+  /**
+   * Switches to new credentials (key rotation) without dropping the connection:
+   *
+   * - `open`: sends the authentication request again on the open socket and resolves after its
+   *   success reply. Requests made meanwhile wait in the queue (state `authenticating`); requests
+   *   already in flight are unaffected. The new credentials are then used for every later
+   *   (re)connect.
+   * - `idle`: the new credentials are used by `connect()`; resolves at once.
+   * - connecting / reconnecting: the next login uses the new credentials; resolves after its success.
+   * - Failure (an error reply with a non-transient code, or close 4401): rejects with
+   *   WsAuthenticationError and keeps the previous credentials. The server ends a socket after a
+   *   failed login, so the client drops that socket at once and reconnects with the previous
+   *   credentials (queued requests wait; requests in flight on it fail with ConnectionLostError).
+   *   Before the first session, a failed login closes the client as `connect()` does.
+   * - Transient failures and drops do not settle it: the next login tries the new credentials again.
+   *
+   * Calls are serialised: each switch starts after the previous one settled.
+   */
+  setAuth(credentials: AuthCredentials): Promise<void> {
+    const current = this.#auth;
+    if (!current || !this.#authEntry) return Promise.reject(new TypeError('this client has no authentication request configured'));
+    if (!credentials || typeof credentials.payload !== 'function') return Promise.reject(new TypeError('setAuth: payload must be a function'));
+    const auth: AuthConfig = { ...current, payload: credentials.payload };
+    if (credentials.publicKey) auth.publicKey = credentials.publicKey;
+    else delete auth.publicKey;
+    const run = () => this.#switchAuth(auth);
+    const p = this.#switching.then(run, run);
+    this.#switching = p.catch(() => {});
+    return p;
+  }
+
+  async #switchAuth(auth: AuthConfig): Promise<void> {
+    for (;;) {
+      switch (this.#state) {
+        case 'closed':
+          throw new ClientClosedError(undefined, { cause: this.#closedError });
+        case 'idle':
+          this.#auth = auth;
+          return;
+        case 'authenticating':
+          // A login with the current credentials is under way: switch once it has an outcome.
+          await new Promise<void>((resolve) => {
+            const off = this.on('state', () => {
+              off();
+              resolve();
+            });
+          });
+          continue;
+        case 'open':
+          return this.#reauthenticate(auth);
+        default:
+          // connecting / reconnecting: the next login uses the candidate.
+          return new Promise<void>((resolve, reject) => {
+            this.#candidate = { auth, resolve, reject };
+          });
+      }
+    }
+  }
+
+  /** Logs in again on the open socket with `auth`. */
+  #reauthenticate(auth: AuthConfig): Promise<void> {
+    const socket = this.#socket as WebSocketLike;
+    return new Promise<void>((resolve, reject) => {
+      this.#candidate = { auth, resolve, reject };
+      this.#connectTimer = setTimeout(() => {
+        this.#connectTimer = undefined;
+        // No answer: drop the socket; the candidate stays and the reconnect logs in with it.
+        this.#abortSocket(socket, new ConnectError(`no answer to ${auth.type} within ${this.#connectTimeoutMs} ms`));
+      }, this.#connectTimeoutMs);
+      this.#sendLogin(socket);
+    });
   }
 
   /** Low-level send used by helpers (e.g. uploads) that need the raw operation type. @internal */
@@ -340,6 +476,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       signal,
       onAbort: undefined,
       sent: false,
+      sessionKey: undefined,
     };
     if (this.#state !== 'open') {
       if (this.#queue.size >= this.#queueLimit) {
@@ -367,6 +504,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       return;
     }
     p.sent = true;
+    p.sessionKey = this.#sessionKey;
     try {
       socket.send(p.frame);
     } catch (err) {
@@ -451,7 +589,19 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
     if (t === e.reply) {
       if (!this.#checkIncoming(p, msg)) return;
-      this.#settle(p, msg.payload, true);
+      const transform = this.#replyTransforms[p.type];
+      if (!transform) {
+        this.#settle(p, msg.payload, true);
+        return;
+      }
+      let out: unknown;
+      try {
+        out = transform(msg.payload);
+      } catch (err) {
+        this.#settle(p, err, false, 'reply transform failed');
+        return;
+      }
+      this.#settle(p, out, true);
       return;
     }
     if (e.errors.includes(t)) {
@@ -472,16 +622,20 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   #errorFor(p: Pending, msg: Envelope): Error {
     const payload = redact(msg.payload) as { code?: unknown; message?: unknown; details?: unknown } | undefined;
+    const code = typeof payload?.code === 'string' ? payload.code : undefined;
     if (p.entry.auth) {
       return new WsAuthenticationError({
         url: safeUrl(this.url),
         authType: p.type,
-        code: typeof payload?.code === 'string' ? payload.code : 'unauthenticated',
+        code: code ?? 'unauthenticated',
         message: typeof payload?.message === 'string' ? payload.message : 'authentication failed',
         details: payload?.details,
+        transient: code !== undefined && this.#transientCodes.has(code),
       });
     }
-    return new WsRequestError({ requestType: p.type, requestId: p.id, replyType: msg.type, payload: payload as never });
+    const init = { requestType: p.type, requestId: p.id, replyType: msg.type, payload: payload as never };
+    if (code !== undefined && this.#keyRejectedCodes.has(code)) return new WsKeyRejectedError({ ...init, key: p.sessionKey });
+    return new WsRequestError(init);
   }
 
   // ---------------------------------------------------------------- connection
@@ -534,25 +688,41 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#onAuthenticated(undefined);
       return;
     }
+    this.#sendLogin(socket);
+  }
+
+  /** Sends the authentication request (with the candidate credentials when a switch is pending). */
+  #sendLogin(socket: WebSocketLike): void {
+    const candidate = this.#candidate;
+    const auth = candidate?.auth ?? (this.#auth as AuthConfig);
     this.#setState('authenticating');
     const id = this.#nextId();
     let frame: string;
     try {
-      frame = JSON.stringify({ type: this.#auth.type, requestId: id, payload: this.#auth.payload() });
+      frame = JSON.stringify({ type: auth.type, requestId: id, payload: auth.payload() });
     } catch (err) {
-      this.#shutdown(err, 1000, 'auth payload');
+      if (candidate) this.#candidateFailed(socket, candidate, err);
+      else this.#shutdown(err, 1000, 'auth payload');
       return;
     }
+    const login: Login = { socket, candidate };
+    this.#login = login;
+    const done = (): boolean => {
+      if (this.#login === login) this.#login = undefined;
+      // A login whose socket is gone (drop, shutdown) has no outcome of its own: #onDrop / #shutdown decide.
+      return this.#socket === socket;
+    };
     const p: Pending = {
       id,
-      type: this.#auth.type,
-      entry: this.#authEntry,
+      type: auth.type,
+      entry: this.#authEntry as OperationTableEntry,
       frame: '', // the login frame (it holds the secret) is not kept
       internal: true,
-      resolve: (payload) => this.#onAuthenticated(payload),
+      resolve: (payload) => {
+        if (done()) this.#onLoginSuccess(login, payload);
+      },
       reject: (err) => {
-        if (err instanceof WsAuthenticationError) this.#shutdown(err, 1000, 'authentication failed');
-        else this.#abortSocket(socket, err);
+        if (done()) this.#onLoginFailure(login, err);
       },
       onChunk: undefined,
       timer: undefined,
@@ -560,6 +730,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       signal: undefined,
       onAbort: undefined,
       sent: true,
+      sessionKey: undefined,
     };
     this.#pending.set(id, p);
     try {
@@ -569,6 +740,49 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
   }
 
+  #onLoginSuccess(login: Login, payload: unknown): void {
+    const candidate = login.candidate;
+    if (candidate) {
+      this.#auth = candidate.auth;
+      if (this.#candidate === candidate) this.#candidate = undefined;
+    }
+    this.#sessionKey = safeCall(this.#auth?.publicKey);
+    this.#onAuthenticated(payload);
+    candidate?.resolve();
+  }
+
+  #onLoginFailure(login: Login, err: unknown): void {
+    if (!(err instanceof WsAuthenticationError)) {
+      // Not an answer about the credentials (invalid reply, protocol error): treat the socket as broken.
+      this.#abortSocket(login.socket, err);
+      return;
+    }
+    if (login.candidate && !err.transient) {
+      this.#candidateFailed(login.socket, login.candidate, err);
+      return;
+    }
+    if (!this.#everOpened || !err.transient) {
+      // The first connect is never retried; a non-transient code is fatal.
+      this.#shutdown(err, 1000, 'authentication failed');
+      return;
+    }
+    // Transient (rate_limited, internal_error, unavailable): reconnect with backoff. The server
+    // closes the socket after auth.failure anyway (4401); do not wait for it.
+    this.#abortSocket(login.socket, err);
+  }
+
+  /** The candidate credentials were refused: keep the previous ones. */
+  #candidateFailed(socket: WebSocketLike, candidate: Candidate, err: unknown): void {
+    if (this.#candidate === candidate) this.#candidate = undefined;
+    candidate.reject(err);
+    if (!this.#everOpened) {
+      this.#shutdown(err, 1000, 'authentication failed');
+      return;
+    }
+    // The server ends a socket after a failed login: reconnect with the previous credentials.
+    this.#abortSocket(socket, err);
+  }
+
   #onAuthenticated(payload: unknown): void {
     if (this.#connectTimer !== undefined) {
       clearTimeout(this.#connectTimer);
@@ -576,8 +790,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
     this.#authPayload = payload;
     this.#everOpened = true;
-    this.#attempt = 0;
     this.#lastError = undefined;
+    this.#markStableLater();
     this.#setState('open');
     this.emit('authenticated', { payload }, this.#onListenerError);
     for (const w of this.#connectWaiters.splice(0)) w.resolve();
@@ -594,6 +808,24 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#startHeartbeat();
   }
 
+  /**
+   * The attempt counter starts over once the session has stayed up `stableAfterMs`: a server that
+   * accepts the login and drops the connection at once must not cause an endless fast loop.
+   */
+  #markStableLater(): void {
+    if (this.#attempt === 0 || this.#stableTimer !== undefined || this.#reconnect === false) return;
+    const ms = this.#reconnect.stableAfterMs;
+    if (ms === 0) {
+      this.#attempt = 0;
+      return;
+    }
+    const socket = this.#socket;
+    this.#stableTimer = setTimeout(() => {
+      this.#stableTimer = undefined;
+      if (this.#socket === socket) this.#attempt = 0;
+    }, ms);
+  }
+
   /** Forgets a socket that is broken without waiting for its close event (half-open, connect timeout). */
   #abortSocket(socket: WebSocketLike, cause: unknown): void {
     if (this.#socket !== socket) return;
@@ -603,13 +835,36 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   #onDrop(socket: WebSocketLike | undefined, code: number | undefined, reason: string | undefined, cause: unknown): void {
     if (socket && this.#socket !== socket) return;
+    const login = this.#login;
+    this.#login = undefined;
     this.#detach();
     if (this.#state === 'closed') return;
     const scrubbedReason = reason ? scrub(reason) : reason;
     if (code === 4401) {
+      // Authentication failed without an auth.failure we acted on (or the server revoked the session).
       const message = scrubbedReason || 'the server closed the connection (4401)';
-      this.#shutdown(new WsAuthenticationError({ url: safeUrl(this.url), authType: this.#auth?.type ?? 'auth', code: 'unauthenticated', message, closeCode: 4401 }), 1000, '');
-      return;
+      const transientCode = scrubbedReason ? [...this.#transientCodes].find((c) => new RegExp(`\\b${escapeRegExp(c)}\\b`).test(scrubbedReason)) : undefined;
+      const err = new WsAuthenticationError({
+        url: safeUrl(this.url),
+        authType: this.#auth?.type ?? 'auth',
+        code: transientCode ?? 'unauthenticated',
+        message,
+        closeCode: 4401,
+        transient: transientCode !== undefined,
+      });
+      if (login?.candidate && !err.transient) {
+        // The switch to new credentials was refused: keep the previous ones and reconnect with them.
+        if (this.#candidate === login.candidate) this.#candidate = undefined;
+        login.candidate.reject(err);
+        if (!this.#everOpened) {
+          this.#shutdown(err, 1000, '');
+          return;
+        }
+      } else if (!this.#everOpened || !err.transient) {
+        this.#shutdown(err, 1000, '');
+        return;
+      }
+      cause = err;
     }
     this.#failInFlight(code, scrubbedReason, cause);
     if (!this.#everOpened) {
@@ -650,6 +905,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #detach(): void {
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
+    if (this.#stableTimer !== undefined) clearTimeout(this.#stableTimer);
+    this.#stableTimer = undefined;
+    this.#login = undefined;
     this.#stopHeartbeat();
     const s = this.#socket;
     this.#socket = undefined;
@@ -680,6 +938,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#settle(p, err, false, 'client closed');
     }
     for (const w of this.#connectWaiters.splice(0)) w.reject(error);
+    const candidate = this.#candidate;
+    this.#candidate = undefined;
+    candidate?.reject(error);
     if (socket && socket.readyState !== 3) {
       this.#closing = new Promise<void>((resolve) => {
         // Do not let a peer that never completes the closing handshake hold close() forever.
@@ -705,6 +966,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   // ---------------------------------------------------------------- heartbeat
 
   #startHeartbeat(): void {
+    this.#stopHeartbeat(); // after a login on the open socket the old timers are still running
     const hb = this.#heartbeat;
     const socket = this.#socket;
     if (hb === false || !socket) return;
@@ -788,6 +1050,18 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   if (v === undefined) return dflt;
   if (!(v > 0)) throw new RangeError(`${name} must be > 0`);
   return v;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function safeCall(fn: (() => string | undefined) | undefined): string | undefined {
+  try {
+    return fn?.();
+  } catch {
+    return undefined;
+  }
 }
 
 function randomBase36(random: () => number, n: number): string {

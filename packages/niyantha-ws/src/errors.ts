@@ -54,17 +54,44 @@ export class WsRequestError<Payload = WsErrorPayload> extends NiyanthaWsError {
 }
 
 /**
- * Authentication was refused (`auth.failure` reply or close code 4401). Fatal: the client
- * does not reconnect after it. Extends core's AuthenticationError (reported as status 401)
- * so one `instanceof AuthenticationError` check covers REST and WebSocket.
+ * The server answered a request with `api_key_revoked` / `api_key_expired`: the key the socket
+ * is logged in with was revoked or expired while the socket stayed open. The socket keeps
+ * working once it logs in again with a valid key — call `setCredentials()` with the new key.
+ * `key` is the public key the request was sent under (never the secret); like every credential
+ * of this client it is not shown in messages, `toJSON` or `util.inspect`.
+ */
+export class WsKeyRejectedError<Payload = WsErrorPayload> extends WsRequestError<Payload> {
+  /** The public key the socket was authenticated with when the request was sent (undefined if unknown). */
+  readonly key: string | undefined;
+  constructor(init: { requestType: string; requestId: string; replyType: string; payload: Payload; key: string | undefined }) {
+    super(init);
+    this.key = init.key;
+  }
+}
+
+/** `auth.failure` codes after which reconnecting is worth it (default set). Every other code is fatal. */
+export const TRANSIENT_AUTH_CODES: readonly string[] = ['rate_limited', 'internal_error', 'unavailable'];
+
+/** Error codes that mean the socket's key was revoked or expired (default set). */
+export const KEY_REJECTED_CODES: readonly string[] = ['api_key_revoked', 'api_key_expired'];
+
+/**
+ * Authentication was refused (`auth.failure` reply or close code 4401). Extends core's
+ * AuthenticationError (reported as status 401) so one `instanceof AuthenticationError` check
+ * covers REST and WebSocket. `reason` is the server's code; `transient` is true for codes such
+ * as `rate_limited` / `internal_error` / `unavailable`, after which a reconnect retries with
+ * backoff (a failed first connect still rejects). Every other code (`invalid_credentials`,
+ * `invalid_api_key`, `api_key_*`, …) is fatal: the client closes.
  */
 export class WsAuthenticationError extends AuthenticationError<unknown> {
-  /** The server's error code (e.g. `invalid_credentials`), or `unauthenticated` for close code 4401. */
+  /** The server's error code (e.g. `invalid_credentials`), or `unauthenticated` for close code 4401 without a code. */
   readonly reason: string;
   readonly details: unknown;
   /** Close code when the server closed the socket (4401) instead of replying. */
   readonly closeCode: number | undefined;
-  constructor(init: { url: string; authType: string; code: string; message: string; details?: unknown; closeCode?: number }) {
+  /** True when the code is transient (worth retrying later). */
+  readonly transient: boolean;
+  constructor(init: { url: string; authType: string; code: string; message: string; details?: unknown; closeCode?: number; transient?: boolean }) {
     super(
       { status: 401, body: { code: init.code, message: init.message, details: init.details }, method: init.authType, url: init.url },
       `WebSocket authentication failed (${init.code}): ${init.message}`,
@@ -72,9 +99,10 @@ export class WsAuthenticationError extends AuthenticationError<unknown> {
     this.reason = init.code;
     this.details = redact(init.details);
     this.closeCode = init.closeCode;
+    this.transient = init.transient ?? false;
   }
   protected override safeFields() {
-    return { ...super.safeFields(), reason: this.reason, closeCode: this.closeCode };
+    return { ...super.safeFields(), reason: this.reason, closeCode: this.closeCode, transient: this.transient };
   }
 }
 
@@ -196,4 +224,23 @@ export class WsValidationError extends NiyanthaWsError {
 /** A reply broke the protocol (e.g. an unexpected reply type for the request). */
 export class WsProtocolError extends NiyanthaWsError {
   override readonly code: string = 'PROTOCOL_ERROR';
+}
+
+/**
+ * A stream's consumer fell too far behind: more than `maxBufferedChunks` chunks were waiting to
+ * be read. The chunks already buffered are still delivered; then the iteration throws this error
+ * and later frames of the stream are dropped (the protocol has no flow control).
+ */
+export class StreamOverflowError extends NiyanthaWsError {
+  override readonly code: string = 'STREAM_OVERFLOW';
+  constructor(
+    readonly requestType: string,
+    readonly requestId: string,
+    readonly limit: number,
+  ) {
+    super(`${requestType} stream overflowed: more than ${limit} unread chunk(s) [requestId ${requestId}]`);
+  }
+  protected override safeFields(): Record<string, unknown> {
+    return { requestType: this.requestType, requestId: this.requestId, limit: this.limit };
+  }
 }

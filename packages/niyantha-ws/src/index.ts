@@ -1,5 +1,5 @@
 // @s2sdk/niyantha-ws — typed request/reply WebSocket client for the Niyantha Account S2S API.
-export { RequestReplyClient, safeUrl, type AuthConfig, type ClientEvents, type FrameValidator, type HeartbeatConfig, type RequestReplyClientOptions } from './client.js';
+export { RequestReplyClient, safeUrl, type AuthConfig, type AuthCredentials, type ClientEvents, type FrameValidator, type HeartbeatConfig, type RequestReplyClientOptions } from './client.js';
 export {
   NiyanthaWsClient,
   createNiyanthaWsClient,
@@ -7,6 +7,7 @@ export {
   DEFAULT_URL,
   DEFAULT_APP,
   DEFAULT_PROBE,
+  NIYANTHA_REPLY_TRANSFORMS,
   type NiyanthaCredentials,
   type NiyanthaWsOptions,
 } from './niyantha-client.js';
@@ -14,6 +15,10 @@ export {
   NiyanthaWsError,
   WsRequestError,
   WsAuthenticationError,
+  WsKeyRejectedError,
+  StreamOverflowError,
+  TRANSIENT_AUTH_CODES,
+  KEY_REJECTED_CODES,
   RequestTimeoutError,
   RequestAbortedError,
   ConnectionLostError,
@@ -59,6 +64,7 @@ export {
   niyanthaValidator,
   niyanthaOperationTable,
   type NiyanthaOperations,
+  type NiyanthaCreatedApiKey,
   type NiyanthaFile,
   type NiyanthaWs,
 } from './niyantha.js';

@@ -88,6 +88,12 @@ export interface ReconnectOptions {
   maxAttempts?: number;
   /** Growth factor of the backoff cap (default 2). */
   factor?: number;
+  /**
+   * A reconnected session counts as recovered — the attempt counter (and so the backoff) starts
+   * over — only once it has stayed up this long, in ms (default 10 000). A server that accepts
+   * `auth.login` and then drops the connection at once therefore still exhausts `maxAttempts`.
+   */
+  stableAfterMs?: number;
 }
 
 export interface HeartbeatOptions {
@@ -109,6 +115,12 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Aborts the request (rejects with `RequestAbortedError`). */
   signal?: AbortSignal;
+  /**
+   * Streams only: chunks kept for a consumer that is not reading fast enough (default: the
+   * client's `maxBufferedChunks`, 10 000). Beyond it the stream fails with `StreamOverflowError`
+   * (after the buffered chunks have been read) and later frames of it are dropped.
+   */
+  maxBufferedChunks?: number;
 }
 
 /** Minimal structural view of a WebSocket (the WHATWG one, Node 22's, or the `ws` package's). */

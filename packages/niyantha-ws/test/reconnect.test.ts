@@ -106,6 +106,58 @@ describe('reconnect', () => {
     expect(await rejectionOf(client.request('store.get', { id: 2 }))).toBeInstanceOf(ClientClosedError);
   });
 
+  it('a server that accepts auth.login and then drops at once exhausts maxAttempts (no endless loop)', async () => {
+    const server = cleanup.add(
+      await startRawServer({
+        auth: 'manual',
+        onFrame: (m, c) => {
+          if (m.type !== 'auth.login') return;
+          c.reply(m, 'auth.success', AUTH_SUCCESS);
+          // Every connection after the first is closed right after a successful login.
+          if (c.index > 0) c.ws.close(1011, 'internal error');
+        },
+      }),
+      (s) => s.close(),
+    );
+    const client = cleanup.add(fixtureClient(server.url, { reconnect: { initialDelayMs: 5, maxDelayMs: 10, maxAttempts: 3 } }), (c) => c.close());
+    let auths = 0;
+    client.on('authenticated', () => auths++);
+    const attempts: number[] = [];
+    client.on('reconnect', (r) => attempts.push(r.attempt));
+    await client.connect();
+    const closed = new Promise<unknown>((resolve) => client.on('state', (s) => (s.state === 'closed' ? resolve(undefined) : undefined)));
+    server.conns[0]!.ws.terminate();
+    await closed;
+    const err = await rejectionOf(client.request('store.get', { id: 1 }));
+    expect(err).toBeInstanceOf(ClientClosedError);
+    expect(err.cause).toBeInstanceOf(ReconnectFailedError);
+    expect(err.cause.attempts).toBe(3);
+    // Each reconnect did authenticate, yet the counter kept counting: 1 connect + 3 reconnects.
+    expect(auths).toBe(4);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(server.conns).toHaveLength(4);
+  });
+
+  it('the attempt counter starts over once a session stayed up stableAfterMs', async () => {
+    const server = cleanup.add(await startRawServer({ onFrame: echo }), (s) => s.close());
+    const client = cleanup.add(fixtureClient(server.url, { reconnect: { initialDelayMs: 5, maxDelayMs: 10, maxAttempts: 1, stableAfterMs: 50 } }), (c) => c.close());
+    const attempts: number[] = [];
+    client.on('reconnect', (r) => attempts.push(r.attempt));
+    await client.connect();
+    const reauthed = new Promise<void>((resolve) => client.once('authenticated', () => resolve()));
+    server.conns[0]!.ws.terminate();
+    await reauthed;
+    // Timers fire in deadline order: once this longer one has fired, the stable-period timer has too.
+    await new Promise((r) => setTimeout(r, 200));
+    const again = new Promise<void>((resolve) => client.once('authenticated', () => resolve()));
+    server.conns[1]!.ws.terminate();
+    await again;
+    // With maxAttempts 1, a second drop would have closed the client had the counter not started over.
+    expect(attempts).toEqual([1, 1]);
+    expect(client.state).toBe('open');
+    await expect(client.request('store.get', { id: 3 })).resolves.toEqual({ id: 3, name: 'conn' });
+  });
+
   it('reconnect: false closes on the first drop', async () => {
     const server = cleanup.add(await startRawServer(), (s) => s.close());
     const client = cleanup.add(fixtureClient(server.url, { reconnect: false }), (c) => c.close());
