@@ -1,17 +1,26 @@
 // connectNiyanthaWs(): the client bound to the operation map generated from
 // specs/niyantha/asyncapi.yaml.
-import { ConfigurationError } from '@s2sdk/core';
+import { ConfigurationError, type Secret } from '@s2sdk/core';
 import { createNiyanthaWsClient, niyanthaUploadProtocol, type NiyanthaWsClient, type NiyanthaWsOptions } from './niyantha-client.js';
 import { frameValidator, loadAjv, type MessageSchemas } from './validate.js';
 import type { FrameValidator } from './client.js';
-import { operationTable, type Operations } from './generated/operations.gen.js';
+import { operationTable, type ApiKey, type Operations } from './generated/operations.gen.js';
 
-/** Request type → `{ request, reply, replyType, error, errorType, chunk, streaming, auth }` of the Niyantha WebSocket API. */
-export type NiyanthaOperations = Operations;
+/** A newly created key (`account.keys.create` reply): `secret` is a {@link Secret}, `secret.reveal()` gives the value. */
+export type NiyanthaCreatedApiKey = Omit<ApiKey, 'secret'> & { secret: Secret };
+
+/**
+ * Request type → `{ request, reply, replyType, error, errorType, chunk, streaming, auth }` of the
+ * Niyantha WebSocket API: the generated map, with the `account.keys.create` reply's `secret`
+ * wrapped in a `Secret` (as the client delivers it) so it never shows in logs, inspect or JSON.
+ */
+export type NiyanthaOperations = {
+  [K in keyof Operations]: K extends 'account.keys.create' ? Omit<Operations[K], 'reply'> & { reply: NiyanthaCreatedApiKey } : Operations[K];
+};
 /** A stored file (reply of `file.stream.complete`). */
 export type NiyanthaFile = Operations['file.stream.complete']['reply'];
 /** The connected Niyantha client. */
-export type NiyanthaWs = NiyanthaWsClient<Operations, NiyanthaFile>;
+export type NiyanthaWs = NiyanthaWsClient<NiyanthaOperations, NiyanthaFile>;
 
 export { operationTable as niyanthaOperationTable };
 
@@ -41,7 +50,7 @@ export async function niyanthaValidator(): Promise<FrameValidator> {
 /** Creates a Niyantha client without connecting (call `connect()`; requests made before wait in the queue). */
 export function createNiyanthaWs(options: NiyanthaWsOptions & { validate?: false | FrameValidator }): NiyanthaWs {
   const validator = typeof options.validate === 'function' ? options.validate : undefined;
-  return createNiyanthaWsClient<Operations, NiyanthaFile>(options, operationTable, niyanthaUploadProtocol<NiyanthaFile>(), validator);
+  return createNiyanthaWsClient<NiyanthaOperations, NiyanthaFile>(options, operationTable, niyanthaUploadProtocol<NiyanthaFile>(), validator);
 }
 
 /**

@@ -30,6 +30,9 @@ export class ChunkStream<Chunk, Reply> implements WsStream<Chunk, Reply> {
   constructor(
     readonly requestId: string,
     private readonly onCancel: (reason: unknown) => void,
+    /** Unread chunks kept at most; one more calls `onOverflow` (which fails the stream). */
+    private readonly maxBuffered: number = Infinity,
+    private readonly onOverflow: () => void = () => {},
   ) {
     this.result = new Promise<Reply>((res, rej) => {
       this.#resolveResult = res;
@@ -46,6 +49,9 @@ export class ChunkStream<Chunk, Reply> implements WsStream<Chunk, Reply> {
     if (w) {
       this.#waiter = null;
       w.resolve({ value: chunk, done: false });
+    } else if (this.#buffer.length - this.#head >= this.maxBuffered) {
+      // The consumer is not keeping up and the server cannot be slowed down: fail instead of growing without bound.
+      this.onOverflow();
     } else this.#buffer.push(chunk);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { connectNiyanthaWs, type NiyanthaOperations, type NiyanthaWs } from '../src/index.js';
+import { connectNiyanthaWs, type NiyanthaOperations, type NiyanthaWs, type Secret } from '../src/index.js';
 import type { RequestType, StreamType } from '../src/types.js';
 
 declare const ws: NiyanthaWs;
@@ -13,6 +13,13 @@ describe('the generated Niyantha map', () => {
     expectTypeOf(ws.request('store.get', { store_id: 301 })).resolves.toEqualTypeOf<NiyanthaOperations['store.get']['reply']>();
     expectTypeOf(ws.request('account.get', {})).resolves.toEqualTypeOf<NiyanthaOperations['account.get']['reply']>();
     expectTypeOf(ws.uploadFile).returns.resolves.toEqualTypeOf<NiyanthaOperations['file.stream.complete']['reply']>();
+  });
+
+  it('delivers the created key\'s secret as a Secret', () => {
+    const created = ws.request('account.keys.create', { name: 'next' });
+    expectTypeOf(created).resolves.toHaveProperty('secret').toEqualTypeOf<Secret>();
+    expectTypeOf(created).resolves.toHaveProperty('username').toBeString();
+    expectTypeOf(ws.setCredentials).parameter(0).toHaveProperty('secret').toEqualTypeOf<string | Secret>();
   });
 
   it('types the session as the auth.success payload', () => {

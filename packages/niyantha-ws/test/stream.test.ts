@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger, waitFor } from '@s2sdk/testkit';
-import { ConnectionLostError, RequestAbortedError, RequestTimeoutError, WsRequestError } from '../src/errors.js';
+import { ConnectionLostError, RequestAbortedError, RequestTimeoutError, StreamOverflowError, WsRequestError } from '../src/errors.js';
 import { cleanupList, rejectionOf, startRawServer, type Conn, type Frame } from './helpers/server.js';
 import { fixtureClient } from './helpers/client.js';
 
@@ -153,5 +153,41 @@ describe('streaming requests', () => {
     expect(n).toBe(25);
     const silent = client.stream('ai.thread.send.stream', { thread_id: 1, message: 'silent' }, { timeoutMs: 50 });
     expect(await rejectionOf(silent.result)).toBeInstanceOf(RequestTimeoutError);
+  });
+
+  it('bounds the chunks buffered for a consumer that does not read: StreamOverflowError after the buffered ones', async () => {
+    const logger = memoryLogger();
+    const server = cleanup.add(
+      await streamingServer((m, c) => {
+        for (let i = 0; i < 6; i++) c.reply(m, CHUNK, { delta: String(i), index: i });
+        c.reply(m, FINAL, { message_id: 1, text: '012345' });
+      }),
+      (s) => s.close(),
+    );
+    const client = cleanup.add(fixtureClient(server.url, { logger, maxBufferedChunks: 100 }), (c) => c.close());
+    await client.connect();
+    // Nobody reads while the chunks arrive; the per-stream limit (3) overrides the client's (100).
+    const s = client.stream('ai.thread.send.stream', { thread_id: 1, message: 'hi' }, { maxBufferedChunks: 3 });
+    const err = await rejectionOf(s.result);
+    expect(err).toBeInstanceOf(StreamOverflowError);
+    expect(err.limit).toBe(3);
+    expect(err.requestId).toBe(s.requestId);
+    // The buffered chunks are still delivered, then the iteration throws; later frames are dropped.
+    const got: string[] = [];
+    const iterErr = await rejectionOf(
+      (async () => {
+        for await (const chunk of s) got.push(chunk.delta);
+      })(),
+    );
+    expect(got).toEqual(['0', '1', '2']);
+    expect(iterErr).toBe(err);
+    await waitFor(() => logger.lines.filter((l) => l.includes('dropping a reply for a request that already ended')).length === 3, 'dropped frames');
+    expect(client.inFlight).toBe(0);
+    // Within the limit nothing changes: all 6 chunks and the final reply.
+    const ok = client.stream('ai.thread.send.stream', { thread_id: 1, message: 'again' }, { maxBufferedChunks: 6 });
+    await expect(ok.result).resolves.toEqual({ message_id: 1, text: '012345' });
+    const all: string[] = [];
+    for await (const chunk of ok) all.push(chunk.delta);
+    expect(all).toEqual(['0', '1', '2', '3', '4', '5']);
   });
 });
