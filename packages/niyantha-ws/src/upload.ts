@@ -72,9 +72,26 @@ export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 export const DEFAULT_WINDOW = 4;
 
 export async function uploadFile<File>(send: UploadSend, protocol: UploadProtocol<File>, opts: UploadFileOptions): Promise<File> {
-  const { signal } = opts;
-  const reqOpts: RequestOptions = {};
-  if (signal) reqOpts.signal = signal;
+  // Every message of the upload carries an internal signal: when the upload fails (first chunk
+  // error) or the caller aborts, the chunks still waiting for their reply — or still queued while
+  // the client reconnects — are abandoned at once instead of being sent for a dead upload.
+  const controller = new AbortController();
+  const { signal: userSignal } = opts;
+  const onUserAbort = () => controller.abort(userSignal?.reason);
+  if (userSignal?.aborted) onUserAbort();
+  else userSignal?.addEventListener('abort', onUserAbort, { once: true });
+  try {
+    return await upload(send, protocol, opts, controller);
+  } finally {
+    userSignal?.removeEventListener('abort', onUserAbort);
+    // Nothing of this upload may outlive it (late chunk replies are dropped by the client).
+    if (!controller.signal.aborted) controller.abort();
+  }
+}
+
+async function upload<File>(send: UploadSend, protocol: UploadProtocol<File>, opts: UploadFileOptions, controller: AbortController): Promise<File> {
+  const signal = controller.signal;
+  const reqOpts: RequestOptions = { signal };
   if (opts.timeoutMs !== undefined) reqOpts.timeoutMs = opts.timeoutMs;
   const window = Math.max(1, Math.floor(opts.window ?? DEFAULT_WINDOW));
   let data = opts.data;
@@ -133,12 +150,17 @@ export async function uploadFile<File>(send: UploadSend, protocol: UploadProtoco
       },
       (error: unknown) => {
         inFlight.delete(p);
-        failure ??= { error };
+        if (failure) return;
+        failure = { error };
+        // Abandon the other chunks (in flight or queued) of this now dead upload.
+        controller.abort(error);
       },
     );
     inFlight.add(p);
     if (inFlight.size >= window) await Promise.race(inFlight);
   }
+  // A failed upload does not wait for its other chunks: they are abandoned (their rejections are recorded above).
+  if (failure && !signal.aborted) controller.abort(failure.error);
   await Promise.all(inFlight);
   if (failure) throw failure.error;
   if (offset !== size) throw new ConfigurationError(`uploadFile(${opts.name}): the data had ${offset} bytes but the declared size is ${size}`);

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '@s2sdk/core';
-import { RequestAbortedError, WsRequestError } from '../src/errors.js';
+import { memoryLogger, waitFor } from '@s2sdk/testkit';
+import { QueueFullError, RequestAbortedError, WsRequestError } from '../src/errors.js';
 import { rechunk, toBase64, type UploadProgress } from '../src/upload.js';
-import { cleanupList, rejectionOf, startRawServer, type Conn, type Frame } from './helpers/server.js';
+import { AUTH_SUCCESS, cleanupList, rejectionOf, startRawServer, type Conn, type Frame } from './helpers/server.js';
 import { fixtureClient } from './helpers/client.js';
 
 const cleanup = cleanupList();
@@ -187,6 +188,114 @@ describe('uploadFile', () => {
     expect(err).toBeInstanceOf(RequestAbortedError);
     expect(u.server.frames.some((f) => f.type === 'file.stream.complete')).toBe(false);
     expect(chunkFrames(u).length).toBeLessThan(20);
+  });
+});
+
+describe('uploadFile: a failed or aborted upload abandons its remaining chunks', () => {
+  it('does not wait for the other chunks in flight after a chunk error (they are abandoned, late acks dropped)', async () => {
+    const held: Frame[] = [];
+    const server = cleanup.add(
+      await startRawServer({
+        onFrame: (m, c) => {
+          if (m.type === 'file.stream.start') return c.reply(m, 'file.stream.start.ok', { upload_id: 'up_1', chunk_size: 1000, expires_at: 1739497200 });
+          if (m.type !== 'file.stream.chunk') return;
+          // Chunk 0 fails; the others are never answered (until the test answers them late).
+          if (m.payload.seq === 0) c.fail(m, 'upload_expired', 'upload expired');
+          else held.push(m);
+        },
+      }),
+      (s) => s.close(),
+    );
+    const logger = memoryLogger();
+    const client = cleanup.add(fixtureClient(server.url, { logger }), (c) => c.close());
+    await client.connect();
+    // With a 60 s message timeout, waiting for the unanswered chunks would outlast the test's own timeout.
+    const err = await rejectionOf(client.uploadFile({ name: 'x', contentType: 'text/plain', data: randomBytes(4000), chunkSize: 1000, window: 4, timeoutMs: 60_000 }));
+    expect(err).toBeInstanceOf(WsRequestError);
+    expect(err.code).toBe('upload_expired');
+    expect(client.inFlight).toBe(0);
+    expect(held.length).toBeGreaterThan(0);
+    // Late acknowledgements of the abandoned chunks match nothing and are dropped.
+    for (const m of held) server.conns[0]!.reply(m, 'file.stream.chunk.ok', { upload_id: 'up_1', seq: m.payload.seq, received_bytes: 0, total_bytes: 4000 });
+    const dropped = () => logger.lines.filter((l) => l.includes('dropping a reply for a request that already ended')).length;
+    await waitFor(() => dropped() === held.length, 'the late acknowledgements dropped');
+  });
+
+  it('chunks queued while reconnecting are not sent on the new socket once the upload has failed', async () => {
+    let releaseLogin: (() => void) | undefined;
+    const server = cleanup.add(
+      await startRawServer({
+        auth: (c) => (c.index === 0 ? 'ok' : 'manual'),
+        onFrame: (m, c) => {
+          if (m.type === 'auth.login') {
+            releaseLogin = () => c.reply(m, 'auth.success', AUTH_SUCCESS);
+            return;
+          }
+          if (m.type === 'file.stream.start') return c.reply(m, 'file.stream.start.ok', { upload_id: 'up_1', chunk_size: 1000, expires_at: 1739497200 });
+          if (m.type === 'file.stream.chunk') return c.reply(m, 'file.stream.chunk.ok', { upload_id: 'up_1', seq: m.payload.seq, received_bytes: (m.payload.seq + 1) * 1000, total_bytes: 4000 });
+          if (m.type === 'store.get') return c.reply(m, 'store.get.ok', { id: m.payload.id, name: `conn ${c.index}` });
+        },
+      }),
+      (s) => s.close(),
+    );
+    const client = cleanup.add(fixtureClient(server.url, { queueLimit: 2 }), (c) => c.close());
+    await client.connect();
+    // The source yields chunk 0, then waits for the test: meanwhile the connection drops and the
+    // client is logging in again (held by the server), so chunks 1 and 2 wait in the client's queue
+    // and chunk 3 overflows it — the upload has failed with chunks 1 and 2 still queued.
+    let gate!: () => void;
+    const opened = new Promise<void>((resolve) => (gate = resolve));
+    async function* source() {
+      yield randomBytes(1000);
+      await opened;
+      for (let i = 0; i < 3; i++) yield randomBytes(1000);
+    }
+    const upload = rejectionOf(client.uploadFile({ name: 'x', contentType: 'text/plain', data: source(), size: 4000, chunkSize: 1000, window: 4, timeoutMs: 60_000 }));
+    await server.waitForFrame((f) => f.type === 'file.stream.chunk' && f.payload.seq === 0, 'chunk 0');
+    await waitFor(() => client.inFlight === 0, 'chunk 0 acknowledged');
+    server.conns[0]!.ws.terminate();
+    await server.waitForFrame((f) => f.conn === 1 && f.type === 'auth.login', 'the reconnect login');
+    gate();
+    const err = await upload;
+    expect(err).toBeInstanceOf(QueueFullError);
+    expect(client.queued).toBe(0);
+    releaseLogin!();
+    // Requests still work on the new socket, and nothing of the dead upload was sent there.
+    await expect(client.request('store.get', { id: 1 })).resolves.toEqual({ id: 1, name: 'conn 1' });
+    expect(server.conns[1]!.frames.map((f) => f.type)).toEqual(['auth.login', 'store.get']);
+  });
+
+  it('an abort while chunks are queued removes them from the queue', async () => {
+    const server = cleanup.add(
+      await startRawServer({
+        auth: (c) => (c.index === 0 ? 'ok' : 'manual'),
+        onFrame: (m, c) => {
+          if (m.type === 'file.stream.start') return c.reply(m, 'file.stream.start.ok', { upload_id: 'up_1', chunk_size: 1000, expires_at: 1739497200 });
+          if (m.type === 'file.stream.chunk') return c.reply(m, 'file.stream.chunk.ok', { upload_id: 'up_1', seq: m.payload.seq, received_bytes: (m.payload.seq + 1) * 1000, total_bytes: 3000 });
+        },
+      }),
+      (s) => s.close(),
+    );
+    const client = cleanup.add(fixtureClient(server.url), (c) => c.close());
+    await client.connect();
+    let gate!: () => void;
+    const opened = new Promise<void>((resolve) => (gate = resolve));
+    async function* source() {
+      yield randomBytes(1000);
+      await opened;
+      yield randomBytes(1000);
+      yield randomBytes(1000);
+    }
+    const ac = new AbortController();
+    const upload = rejectionOf(client.uploadFile({ name: 'x', contentType: 'text/plain', data: source(), size: 3000, chunkSize: 1000, window: 4, signal: ac.signal, timeoutMs: 60_000 }));
+    await waitFor(() => server.frames.some((f) => f.type === 'file.stream.chunk') && client.inFlight === 0, 'chunk 0 acknowledged');
+    server.conns[0]!.ws.terminate();
+    await server.waitForFrame((f) => f.conn === 1 && f.type === 'auth.login', 'the reconnect login');
+    gate();
+    await waitFor(() => client.queued === 2, 'chunks 1 and 2 queued');
+    ac.abort();
+    expect(await upload).toBeInstanceOf(RequestAbortedError);
+    expect(client.queued).toBe(0);
   });
 });
 
