@@ -45,11 +45,16 @@ export const requestHints = new WeakMap<Request, RequestHints>();
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
-/** A request may be re-sent when its method is idempotent, it carries an Idempotency-Key, or the client marked it so. */
+/**
+ * A request may be re-sent when it carries an Idempotency-Key (the caller's explicit promise,
+ * it wins over everything), when the client marked its operation idempotent (the spec's
+ * `x-idempotent`), or — without a mark — when its method is idempotent.
+ */
 export function isRetrySafe(request: Request): boolean {
+  if (request.headers.has('idempotency-key')) return true;
   const hint = requestHints.get(request)?.idempotent;
   if (hint !== undefined) return hint;
-  return IDEMPOTENT_METHODS.has(request.method) || request.headers.has('idempotency-key');
+  return IDEMPOTENT_METHODS.has(request.method);
 }
 
 // Connection errors that prove the request never reached the server: safe to re-send even for a POST.

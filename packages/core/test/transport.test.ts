@@ -297,6 +297,18 @@ describe('createApiClient typed failures', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('an Idempotency-Key makes even an operation marked not idempotent retry-safe', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 503, {}));
+    const client = looseClient({
+      baseUrl: server.url,
+      retry: fastRetry,
+      operations: { 'POST /keys': { operationId: 'createKey', security: [], idempotent: false } },
+    });
+    await client.POST('/keys', { body: {}, headers: { 'Idempotency-Key': 'k-1' } });
+    expect(server.requests).toHaveLength(3);
+    expect(new Set(server.requests.map((r) => r.headers['idempotency-key']))).toEqual(new Set(['k-1']));
+  });
+
   it('auth hook sees the operation and can set headers', async () => {
     server = await startHttpServer((_req, res) => sendJson(res, 200, {}));
     const seen: string[] = [];

@@ -19,7 +19,7 @@ import { ApiKeyRejectedError } from './errors.js';
 import type { paths } from './generated/schema.gen.js';
 import { buildForm, DEFAULT_MAX_UPLOAD_BYTES, type UploadFileInput } from './multipart.js';
 import { operationRows, operationTable, rowById, type OperationRow, type S2SOperationMethods } from './operations.js';
-import { checkBaseUrl, honourIdempotencyKey, SCHEMES, type CallOptions } from './shared.js';
+import { checkBaseUrl, SCHEMES, type CallOptions } from './shared.js';
 import type { NiyanthaFile } from './types.js';
 
 export interface S2SCredentials {
@@ -167,7 +167,6 @@ class NiyanthaClientImpl {
     const credentialsMiddleware: Middleware = {
       onRequest: ({ request, schemaPath }) => {
         this.#attach(request, schemaPath);
-        honourIdempotencyKey(request);
         return undefined;
       },
       onResponse: ({ request, response }) => {

@@ -13,7 +13,7 @@ import {
 } from '@s2sdk/core';
 import type { paths } from './generated/schema.gen.js';
 import { operationTable } from './operations.js';
-import { checkBaseUrl, honourIdempotencyKey, SCHEMES, type CallOptions } from './shared.js';
+import { checkBaseUrl, SCHEMES, type CallOptions } from './shared.js';
 import type { ApiKey, ApiKeyCreateRequest, ApiKeyList, ApiKeySummary } from './types.js';
 
 /** A session token, or a function returning the current one (called per request, e.g. a token manager's `getToken`). */
@@ -101,7 +101,6 @@ class KeyManagementClientImpl implements KeyManagementClient {
         }
         const token = await resolveToken();
         request.headers.set('authorization', `Bearer ${token.reveal()}`);
-        honourIdempotencyKey(request);
       },
     });
   }

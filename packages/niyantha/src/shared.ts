@@ -1,4 +1,4 @@
-import { requestHints, validateBaseUrl } from '@s2sdk/core';
+import { validateBaseUrl } from '@s2sdk/core';
 
 export const DEFAULT_BASE_URL = 'https://api.niyantha.in';
 
@@ -18,12 +18,3 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/**
- * A request that carries an `Idempotency-Key` was opted in to retries by its caller: mark it
- * retry-safe even when the operation's row says `idempotent: false` (a POST create). Without the
- * header, the row decides (state transitions and creates are sent once). The core transport gives
- * the row's hint precedence over the header, so the clients restate the header rule here.
- */
-export function honourIdempotencyKey(request: Request): void {
-  if (request.headers.has('idempotency-key')) requestHints.set(request, { ...requestHints.get(request), idempotent: true });
-}

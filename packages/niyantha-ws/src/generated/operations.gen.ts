@@ -151,7 +151,7 @@ export type ApiKey = {
 export type ApiKeyCreateRequest = {
   /** Label for the key (not unique). */
   name: string;
-  /** Lifetime in seconds from creation (60 s – 365 days). Default 86400 (24 h) when neither this nor expires_at is given. */
+  /** Lifetime in seconds from creation (60 s – 365 days). Default 86400 (24 h) when neither this nor expires_at is given; the default is an annotation and must not be filled in next to expires_at (both together are rejected). */
   ttl_seconds?: number;
   expires_at?: UnixSeconds;
 };
