@@ -11,3 +11,41 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactDeep(v, depth + 1);
   return out;
 }
+
+/** The string values held under credential-looking keys (at any depth). `complete` is false when such a key holds something else (a number, an object…). */
+function sensitiveStrings(value: unknown, out: { values: Set<string>; complete: boolean }, under = false, depth = 0): void {
+  if (depth > 20 || value === null || value === undefined) return;
+  if (typeof value === 'string') {
+    if (under && value !== '') out.values.add(value);
+    return;
+  }
+  if (typeof value !== 'object') {
+    if (under) out.complete = false;
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) sensitiveStrings(v, out, under, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) sensitiveStrings(v, out, under || SENSITIVE.test(k), depth + 1);
+}
+
+/**
+ * What the mock keeps of a received frame's text: `raw` with the values of credential-looking
+ * fields of `parsed` (and every string in `known`, e.g. the configured secrets) replaced by
+ * `[REDACTED]`. When a value cannot be found verbatim (unusual escaping), the redacted JSON of
+ * `parsed` is kept instead, so a secret is never kept.
+ */
+export function redactRaw(raw: string, parsed: unknown, known: readonly string[] = []): string {
+  const found = { values: new Set<string>(), complete: true };
+  if (parsed !== undefined) sensitiveStrings(parsed, found);
+  let text: string | undefined = found.complete ? raw : undefined;
+  for (const v of found.values) {
+    if (text === undefined) break;
+    const encoded = JSON.stringify(v);
+    text = text.includes(encoded) ? text.split(encoded).join(JSON.stringify(REDACTED)) : undefined;
+  }
+  text ??= JSON.stringify(redactDeep(parsed));
+  for (const k of known) if (k.length > 0 && text.includes(k)) text = text.split(k).join(REDACTED);
+  return text;
+}

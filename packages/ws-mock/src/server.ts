@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { loadApiModel, type ApiModel, type MessageModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Validators, clone, errorFrame, fillIdentity, frameFrom, prng, templatesFor, type Envelope } from './messages';
-import { redactDeep } from './redact';
+import { redactDeep, redactRaw } from './redact';
 import type { Credentials, ErrorSpec, FaultConfig, FaultSwitches, Identity, MockKey, MockServerOptions, ReceivedFrameData } from './types';
 
 /** Close codes used by the mock (and understood by clients following the conventions). */
@@ -19,7 +19,10 @@ export const CloseCodes = {
   AUTH_TIMEOUT: 4408,
 } as const;
 
-/** A frame received from a client. `util.inspect` and `JSON.stringify` redact credentials. */
+/**
+ * A frame received from a client, as the mock keeps it: credentials are already redacted in
+ * `frame` and `raw` (the values of `secret`, `token`, `password`, … fields are `[REDACTED]`).
+ */
 export class ReceivedFrame implements ReceivedFrameData {
   readonly connection: number;
   readonly raw: string;
@@ -47,8 +50,10 @@ export class MockClient {
   readonly socket: WebSocket;
   authenticated = false;
   identity: Identity | undefined;
-  /** Client frames received on this connection. */
+  /** The most recent client frames received on this connection (at most `maxReceived`; credentials redacted). */
   readonly received: ReceivedFrame[] = [];
+  /** Client frames received on this connection in total. */
+  receivedCount = 0;
   /** Close code and reason once the connection has closed. */
   closed: { code: number; reason: string } | undefined;
 
@@ -73,7 +78,7 @@ export class MockClient {
   }
 
   [inspect.custom]() {
-    return `MockClient { id: ${this.id}, authenticated: ${this.authenticated}, frames: ${this.received.length}${this.closed ? `, closed: ${this.closed.code}` : ''} }`;
+    return `MockClient { id: ${this.id}, authenticated: ${this.authenticated}, frames: ${this.receivedCount}${this.closed ? `, closed: ${this.closed.code}` : ''} }`;
   }
 }
 
@@ -86,10 +91,23 @@ export interface MockServer extends EventEmitter {
   readonly model: ApiModel;
   /** Live connections. */
   readonly clients: ReadonlySet<MockClient>;
-  /** Every client frame received by the server, in order. */
+  /** The most recent client frames received by the server, in order (at most `maxReceived`; credentials redacted). */
   readonly received: ReceivedFrame[];
+  /** Client frames received in total. */
+  readonly receivedCount: number;
   /** Connections accepted so far. */
   readonly connections: number;
+  /**
+   * Makes `key` unusable, as when an API key is revoked or expires: sockets logged in with it stay
+   * open, but every later request on them gets the error reply with `code` (default
+   * `api_key_revoked`; use `api_key_expired` for expiry) until the socket logs in again with
+   * another accepted key; a login with it fails with that code (then close 4401).
+   */
+  revokeKey(key: string, options?: { code?: string; message?: string }): void;
+  /** Makes a revoked key usable again. */
+  restoreKey(key: string): void;
+  /** Revoked keys and their error codes. */
+  readonly revokedKeys: ReadonlyMap<string, string>;
   /** Replaces the fault configuration (applies to frames received from now on). */
   setFaults(faults: FaultConfig | undefined): void;
   /** The current fault configuration. */
@@ -151,6 +169,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const extract = options.credentials ?? defaultCredentials;
   const random = prng(options.seed ?? 1);
   let faults: FaultConfig = clone(options.faults ?? {});
+  const maxReceived = options.maxReceived ?? 1000;
+  if (!(maxReceived >= 0)) throw new RangeError('@s2sdk/ws-mock: maxReceived must be >= 0');
+  // Secrets the mock knows, scrubbed from kept frames even where they are not in a credential field.
+  const knownSecrets = (options.keys ?? []).map((k) => k.secret).filter((v) => typeof v === 'string' && v.length >= 4);
+  const revoked = new Map<string, { code: string; message: string }>();
 
   const operations = new Map<string, OperationModel>(model.operations.map((o) => [o.type, o]));
   const messages = new Map<string, MessageModel>(model.messages.map((m) => [m.type, m]));
@@ -188,6 +211,13 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   };
   const clients = new Set<MockClient>();
   const received: ReceivedFrame[] = [];
+  let receivedCount = 0;
+  /** Appends to a bounded log (oldest entries dropped first). */
+  const keep = (log: ReceivedFrame[], entry: ReceivedFrame) => {
+    if (maxReceived === 0) return;
+    log.push(entry);
+    if (log.length > maxReceived) log.splice(0, log.length - maxReceived);
+  };
   const timers = new Set<NodeJS.Timeout>();
   let connectionCount = 0;
 
@@ -215,7 +245,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     }
     if (sw.neverReply) return;
     let out = frames;
-    if (sw.error) out = [errorFrame(templateOf(errorType), errorType, requestId, sw.error)];
+    // The authentication request fails with its own failure message (e.g. auth.failure).
+    const failureType = requestType !== undefined && requestType === authOp?.type ? authFailureType : errorType;
+    if (sw.error) out = [errorFrame(templateOf(failureType), failureType, requestId, sw.error)];
     if (sw.delayMs && sw.delayMs > 0) await delay(sw.delayMs, timers);
     if (client.socket.readyState !== client.socket.OPEN) return;
     if (sw.garbageFrame) client.send(`<<not json ${Math.floor(random() * 1e9).toString(36)}>>`);
@@ -281,13 +313,20 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         ok = false;
       }
     }
-    const entry = new ReceivedFrame({ connection: client.id, raw, ...(ok && isEnvelope(parsed) ? { frame: parsed as ReceivedFrameData['frame'] } : {}) });
-    received.push(entry);
-    client.received.push(entry);
+    // What is kept (and emitted) has its credentials redacted; `parsed` keeps them for the auth check.
+    const entry = new ReceivedFrame({
+      connection: client.id,
+      raw: redactRaw(raw, ok ? parsed : undefined, knownSecrets),
+      ...(ok && isEnvelope(parsed) ? { frame: redactDeep(parsed) as ReceivedFrameData['frame'] } : {}),
+    });
+    receivedCount++;
+    client.receivedCount++;
+    keep(received, entry);
+    keep(client.received, entry);
     emitter.emit('frame', entry, client);
 
     const drop = faults.dropAfterFrames;
-    if (drop !== undefined && client.received.length >= drop) {
+    if (drop !== undefined && client.receivedCount >= drop) {
       client.terminate();
       return;
     }
@@ -313,6 +352,12 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       ]));
       return;
     }
+    const revocation = !op.auth && client.identity?.key !== undefined ? revoked.get(client.identity.key) : undefined;
+    if (revocation) {
+      // The socket stays open; its requests fail until it logs in again with a usable key.
+      dispatch(answer(client, op.type, request.requestId, [errorFrame(templateOf(errorType), errorType, request.requestId, revocation)]));
+      return;
+    }
     const issues = validators.check(op.type, request);
     if (issues.length) {
       dispatch(answer(client, op.type, request.requestId, [
@@ -321,19 +366,24 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       return;
     }
     if (op.auth) {
+      const closeAfter = () => {
+        if (client.socket.readyState === client.socket.OPEN) client.close(CloseCodes.AUTH_FAILED, 'authentication failed');
+      };
       const identity = await authenticate(client, request.payload);
-      if (!identity) {
-        const failure = errorFrame(templateOf(authFailureType), authFailureType, request.requestId, { code: 'invalid_credentials', message: 'Invalid API key or secret.' });
-        dispatch(
-          answer(client, op.type, request.requestId, [failure]).then(() => {
-            if (client.socket.readyState === client.socket.OPEN) client.close(CloseCodes.AUTH_FAILED, 'authentication failed');
-          }),
-        );
+      const revocation = identity?.key !== undefined ? revoked.get(identity.key) : undefined;
+      if (!identity || revocation) {
+        const failure = errorFrame(templateOf(authFailureType), authFailureType, request.requestId, revocation ?? { code: 'invalid_credentials', message: 'Invalid API key or secret.' });
+        dispatch(answer(client, op.type, request.requestId, [failure]).then(closeAfter));
         return;
       }
       const sw = resolveFaults(faults, op.type);
-      if (sw.error || sw.neverReply || sw.closeWith) {
-        // The fault replaces the success reply, so the connection stays unauthenticated.
+      if (sw.error) {
+        // An injected error is a refused login: the failure message, then close 4401.
+        dispatch(answer(client, op.type, request.requestId, []).then(closeAfter));
+        return;
+      }
+      if (sw.neverReply || sw.closeWith) {
+        // The fault replaces the success reply, so the connection's identity does not change.
         dispatch(answer(client, op.type, request.requestId, []));
         return;
       }
@@ -396,6 +446,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   };
   Object.defineProperties(emitter, {
     connections: { enumerable: true, get: () => connectionCount },
+    receivedCount: { enumerable: true, get: () => receivedCount },
+    revokedKeys: { enumerable: true, get: () => new Map([...revoked].map(([k, v]) => [k, v.code])) },
     faults: { enumerable: true, get: () => clone(faults) },
   });
   const server = Object.assign(emitter, {
@@ -407,6 +459,13 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     received,
     setFaults(next: FaultConfig | undefined) {
       faults = clone(next ?? {});
+    },
+    revokeKey(key: string, opts: { code?: string; message?: string } = {}) {
+      const code = opts.code ?? 'api_key_revoked';
+      revoked.set(key, { code, message: opts.message ?? (code === 'api_key_expired' ? 'The API key has expired.' : 'The API key has been revoked.') });
+    },
+    restoreKey(key: string) {
+      revoked.delete(key);
     },
     sendEvent(type: string, payload?: unknown, opts: { to?: MockClient; requestId?: string } = {}) {
       const message = messages.get(type);
@@ -423,7 +482,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       return closing;
     },
     [inspect.custom]() {
-      return `MockServer { url: '${url}', clients: ${clients.size}, connections: ${connectionCount}, received: ${received.length} }`;
+      return `MockServer { url: '${url}', clients: ${clients.size}, connections: ${connectionCount}, received: ${receivedCount} }`;
     },
   });
   return server as unknown as MockServer;

@@ -81,13 +81,13 @@ export interface FaultConfig extends Omit<FaultSwitches, 'neverReply'> {
   byType?: Record<string, FaultSwitches>;
 }
 
-/** A frame as the mock received it from a client. */
+/** A frame as the mock received it from a client (credentials redacted). */
 export interface ReceivedFrameData {
   /** Connection number (1, 2, … in accept order). */
   connection: number;
-  /** The raw text (binary frames are decoded as UTF-8). */
+  /** The text (binary frames are decoded as UTF-8), with credential values replaced by `[REDACTED]`. */
   raw: string;
-  /** The parsed envelope, when the frame was one. */
+  /** The parsed envelope, when the frame was one, with credential fields `[REDACTED]`. */
   frame?: { type: string; requestId: string; payload?: unknown; [key: string]: unknown };
 }
 
@@ -121,6 +121,11 @@ export interface MockServerOptions {
   replies?: Record<string, ReplyHandler>;
   /** Seed for generated values (wrong request ids, garbage frames); default 1. */
   seed?: number;
+  /**
+   * How many received frames `server.received` and each `client.received` keep (the most recent
+   * ones; default 1000, `Infinity` keeps all, 0 none). `receivedCount` counts them all.
+   */
+  maxReceived?: number;
   /**
    * Check at start that every reply, error, chunk and event the mock can send (from examples or
    * generated from the schema) is valid against its schema; start fails listing the problems.

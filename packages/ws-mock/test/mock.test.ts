@@ -297,17 +297,53 @@ describe('replies', () => {
     expect(() => server.sendEvent('note.get.ok')).toThrow(/not an event/);
   });
 
-  it('records received frames and redacts credentials when inspected or serialised', async () => {
+  it('records received frames with credentials redacted in what it keeps (frame and raw), inspect and JSON', async () => {
     const server = await start();
+    const seen: string[] = [];
+    server.on('frame', (f: { raw: string }) => seen.push(f.raw));
     const s = await authed(server);
     await s.request('note.get', { id: 'x' }, 'log-1');
     expect(server.received.map((f) => f.frame?.type)).toEqual(['auth.login', 'note.get']);
-    expect(server.received[0]!.frame!.payload).toMatchObject({ token: 'pk_test', metadata: { secret: 'sk_test' } });
-    for (const text of [inspect(server.received, { depth: 10 }), JSON.stringify(server.received), inspect(server), inspect([...server.clients])]) {
+    const login = server.received[0]!;
+    expect(login.frame!.payload).toEqual({ authType: 's2s', token: '[REDACTED]', metadata: { secret: '[REDACTED]' } });
+    expect(JSON.parse(login.raw)).toEqual({ type: 'auth.login', requestId: login.frame!.requestId, payload: { authType: 's2s', token: '[REDACTED]', metadata: { secret: '[REDACTED]' } } });
+    // The identity the socket logged in as is still there for assertions.
+    expect([...server.clients][0]!.identity?.key).toBe('pk_test');
+    for (const text of [inspect(server.received, { depth: 10 }), JSON.stringify(server.received), inspect(server), inspect([...server.clients]), ...server.received.map((f) => f.raw), ...seen]) {
       expect(text).not.toContain('sk_test');
       expect(text).not.toContain('pk_test');
     }
-    expect(JSON.stringify(server.received[0])).toContain('[REDACTED]');
+  });
+
+  it('redacts configured secrets from frames that are not envelopes, and unusual escapes by re-encoding', async () => {
+    const server = await start();
+    const a = await open(server);
+    a.send('oops sk_test');
+    expect((await a.closed).code).toBe(4400);
+    expect(server.received.at(-1)!.raw).toBe('oops [REDACTED]');
+    const b = await open(server);
+    // "sk_test" with an escaped "s": the verbatim value is not in the text, so the redacted JSON is kept.
+    b.send('{"type":"auth.login","requestId":"e","payload":{"authType":"s2s","token":"pk_test","metadata":{"secret":"\\u0073k_test"}}}');
+    expect((await b.frame((f) => f.requestId === 'e')).type).toBe('auth.success');
+    const kept = server.received.at(-1)!;
+    expect(kept.raw).not.toContain('k_test');
+    expect(JSON.parse(kept.raw).payload.metadata.secret).toBe('[REDACTED]');
+  });
+
+  it('keeps a bounded log of received frames (maxReceived; oldest dropped) and counts them all', async () => {
+    const server = await start({ maxReceived: 3, faults: { dropAfterFrames: 6 } });
+    const s = await authed(server);
+    for (let i = 1; i <= 4; i++) await s.request('note.get', { id: `n${i}` }, `r-${i}`);
+    expect(server.receivedCount).toBe(5);
+    expect(server.received.map((f) => f.frame!.requestId)).toEqual(['r-2', 'r-3', 'r-4']);
+    const client = [...server.clients][0]!;
+    expect(client.received).toHaveLength(3);
+    expect(client.receivedCount).toBe(5);
+    // dropAfterFrames counts every frame, not just the kept ones.
+    s.send({ type: 'note.get', requestId: 'r-6', payload: { id: 'n6' } });
+    expect((await s.closed).code).toBe(1006);
+    expect(server.receivedCount).toBe(6);
+    await expect(startMockServer({ spec: model, port: 0, maxReceived: -1 })).rejects.toThrow(RangeError);
   });
 });
 
@@ -405,14 +441,25 @@ describe('fault switches', () => {
     expect(s.answers('st')).toHaveLength(1);
   });
 
-  it('a fault on the auth request leaves the connection unauthenticated', async () => {
+  it('an error fault on the auth request is a refused login: its failure message with that code, then close 4401', async () => {
     const server = await start({ faults: { errorFor: { 'auth.login': { code: 'rate_limited', message: 'Slow down.' } } } });
     const s = await open(server);
     const reply = await s.login();
-    expect(reply).toMatchObject({ type: 'error', payload: { code: 'rate_limited', message: 'Slow down.' } });
+    expect(reply).toMatchObject({ type: 'auth.failure', payload: { code: 'rate_limited', message: 'Slow down.' } });
+    expect(validate(reply)).toEqual([]);
+    expect(await s.closed).toEqual({ code: 4401, reason: 'authentication failed' });
+    expect([...server.clients]).toEqual([]);
     server.setFaults({});
+    const again = await open(server);
+    expect((await again.login()).type).toBe('auth.success');
+  });
+
+  it('neverReply on the auth request leaves the connection unauthenticated and open', async () => {
+    const server = await start({ faults: { byType: { 'auth.login': { neverReply: true } } } });
+    const s = await open(server);
+    s.send({ type: 'auth.login', requestId: 'l', payload: { authType: 's2s', token: 'pk_test', metadata: { secret: 'sk_test' } } });
     expect((await s.request('note.get', { id: 'x' })).payload.code).toBe('unauthenticated');
-    expect((await s.login()).type).toBe('auth.success');
+    expect(s.answers('l')).toEqual([]);
   });
 
   it('setFaults replaces the configuration at runtime and faults reflects it', async () => {
@@ -422,6 +469,49 @@ describe('fault switches', () => {
     expect(server.faults).toEqual({});
     const s = await open(server);
     expect((await s.login()).type).toBe('auth.success');
+  });
+});
+
+describe('key revocation (revokeKey)', () => {
+  const OTHER = { key: 'pk_other', secret: 'sk_other', accountId: '7' };
+
+  it('a revoked key keeps its sockets open but their requests fail until a login with another key on the same socket', async () => {
+    const server = await start({ keys: [KEY, OTHER] });
+    const s = await authed(server);
+    expect((await s.request('note.get', { id: 'x' })).type).toBe('note.get.ok');
+    server.revokeKey('pk_test');
+    expect(server.revokedKeys).toEqual(new Map([['pk_test', 'api_key_revoked']]));
+    const rejected = await s.request('note.get', { id: 'x' }, 'rev-1');
+    expect(rejected).toEqual({ type: 'error', requestId: 'rev-1', payload: { code: 'api_key_revoked', message: 'The API key has been revoked.' } });
+    expect(validate(rejected)).toEqual([]);
+    expect(s.ws.readyState).toBe(WebSocket.OPEN);
+    // Re-authentication on the same socket with another configured key.
+    const relogin = await s.login('pk_other', 'sk_other');
+    expect(relogin.type).toBe('auth.success');
+    expect([...server.clients][0]!.identity?.key).toBe('pk_other');
+    expect((await s.request('note.get', { id: 'x' })).type).toBe('note.get.ok');
+    expect(server.connections).toBe(1);
+  });
+
+  it('a login with a revoked or expired key fails with that code, then close 4401; restoreKey undoes it', async () => {
+    const server = await start({ keys: [KEY, OTHER] });
+    server.revokeKey('pk_test', { code: 'api_key_expired' });
+    const s = await open(server);
+    const reply = await s.login();
+    expect(reply).toMatchObject({ type: 'auth.failure', payload: { code: 'api_key_expired', message: 'The API key has expired.' } });
+    expect(validate(reply)).toEqual([]);
+    expect((await s.closed).code).toBe(4401);
+    // Other keys are not affected; a restored key works again.
+    expect((await (await open(server)).login('pk_other', 'sk_other')).type).toBe('auth.success');
+    server.restoreKey('pk_test');
+    expect((await (await open(server)).login()).type).toBe('auth.success');
+  });
+
+  it('a failed re-login on an authenticated socket is auth.failure, then close 4401', async () => {
+    const server = await start({ keys: [KEY, OTHER] });
+    const s = await authed(server);
+    expect((await s.login('pk_other', 'wrong')).type).toBe('auth.failure');
+    expect((await s.closed).code).toBe(4401);
   });
 });
 
