@@ -8,12 +8,15 @@ import { WebSocket } from 'ws';
 import { loadApiModel, type ApiModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
 import { startMockServer, type MockServer } from '@s2sdk/ws-mock';
 import { assertNoLeak, canary, memoryLogger, repoRoot } from '@s2sdk/testkit';
-import { connectNiyanthaWs, niyanthaOperationTable, WsAuthenticationError, WsRequestError, type NiyanthaWs, type WebSocketConstructor } from '../src/index.js';
+import { connectNiyanthaWs, niyanthaOperationTable, Secret, WsAuthenticationError, WsKeyRejectedError, WsRequestError, type NiyanthaWs, type WebSocketConstructor } from '../src/index.js';
 import { rejectionOf } from './helpers/server.js';
 
 const SPEC = join(repoRoot, 'specs/niyantha/asyncapi.yaml');
 const key = canary('KEY');
 const secret = canary('SECRET');
+// Keys of the rotation test (the main client keeps using key/secret).
+const oldKey = { key: 'pk_rotation_old', secret: canary('OLDSECRET') };
+const nextKey = { key: 'pk_rotation_next', secret: canary('NEXTSECRET') };
 const logger = memoryLogger();
 
 let model: ApiModel;
@@ -30,7 +33,15 @@ function examplePayload(op: OperationModel): unknown {
 
 beforeAll(async () => {
   model = await loadApiModel(SPEC);
-  mock = await startMockServer({ spec: model, port: 0, keys: [{ key, secret, accountId: '42' }] });
+  mock = await startMockServer({
+    spec: model,
+    port: 0,
+    keys: [
+      { key, secret, accountId: '42' },
+      { ...oldKey, accountId: '42' },
+      { ...nextKey, accountId: '42' },
+    ],
+  });
   ws = await connectNiyanthaWs({ ...options(), validate: true, storeId: 301 });
 }, 60_000);
 
@@ -115,5 +126,25 @@ describe('contract with @s2sdk/ws-mock (specs/niyantha/asyncapi.yaml)', () => {
     const err = await rejectionOf(connectNiyanthaWs({ ...options(), credentials: { key, secret: 'nope-nope' } }));
     expect(err).toBeInstanceOf(WsAuthenticationError);
     assertNoLeak([err, ws, logger.lines.join('\n')], [key, secret]);
+  });
+
+  it('key rotation: a revoked key gives WsKeyRejectedError on the open socket; setCredentials logs in with the next key on the same socket', async () => {
+    const rot = await connectNiyanthaWs({ ...options(), credentials: oldKey, validate: true });
+    try {
+      const connections = mock.connections;
+      await rot.request('store.get', { store_id: 301 });
+      mock.revokeKey(oldKey.key);
+      const err = await rejectionOf(rot.request('store.get', { store_id: 301 }));
+      expect(err).toBeInstanceOf(WsKeyRejectedError);
+      expect(err.code).toBe('api_key_revoked');
+      expect(err.key).toBe(oldKey.key);
+      await rot.setCredentials({ key: nextKey.key, secret: new Secret(nextKey.secret) });
+      await expect(rot.request('store.get', { store_id: 301 })).resolves.toHaveProperty('id');
+      expect(mock.connections).toBe(connections);
+      expect([...mock.clients].find((c) => c.identity?.key === nextKey.key)).toBeDefined();
+      assertNoLeak([err, rot, logger.lines.join('\n'), mock.received], [oldKey.secret, nextKey.secret]);
+    } finally {
+      await rot.close();
+    }
   });
 });
