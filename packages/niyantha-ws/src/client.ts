@@ -70,7 +70,7 @@ export interface ClientEvents {
   reconnect: { attempt: number; delayMs: number; error: unknown };
   /** A frame the server sent without a matching request (an AsyncAPI `receive` message). */
   event: Envelope;
-  /** Authentication succeeded (on the first connect and every reconnect). */
+  /** Authentication succeeded (on the first connect, every reconnect and every successful `setAuth` / `setCredentials`). */
   authenticated: { payload: unknown };
 }
 

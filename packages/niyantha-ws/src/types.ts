@@ -76,7 +76,7 @@ export interface Envelope<P = unknown> {
 /** Structured logger (console, pino, winston fit); messages are scrubbed and fields redacted before it sees them. */
 export type { Logger } from '@s2sdk/core';
 
-/** Connection states; `idle` before `connect()`, `closed` is terminal. */
+/** Connection states; `idle` before `connect()`, `closed` is terminal; `authenticating` also while `setCredentials` logs in again on the open socket. */
 export type ConnectionState = 'idle' | 'connecting' | 'authenticating' | 'open' | 'reconnecting' | 'closed';
 
 export interface ReconnectOptions {
