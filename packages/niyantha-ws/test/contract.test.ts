@@ -125,6 +125,9 @@ describe('contract with @s2sdk/ws-mock (specs/niyantha/asyncapi.yaml)', () => {
   it('rejects a wrong secret with WsAuthenticationError; no secret in any rendering or log', async () => {
     const err = await rejectionOf(connectNiyanthaWs({ ...options(), credentials: { key, secret: 'nope-nope' } }));
     expect(err).toBeInstanceOf(WsAuthenticationError);
+    // The mock refuses with the code of the spec's auth.failure example.
+    expect(err.reason).toBe('invalid_api_key');
+    expect(err.transient).toBe(false);
     assertNoLeak([err, ws, logger.lines.join('\n')], [key, secret]);
   });
 

@@ -372,7 +372,14 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       const identity = await authenticate(client, request.payload);
       const revocation = identity?.key !== undefined ? revoked.get(identity.key) : undefined;
       if (!identity || revocation) {
-        const failure = errorFrame(templateOf(authFailureType), authFailureType, request.requestId, revocation ?? { code: 'invalid_credentials', message: 'Invalid API key or secret.' });
+        // The refusal code and message come from the spec's example of the failure message when it has one.
+        const template = templateOf(authFailureType);
+        const example = ((model.messages.find((m) => m.type === authFailureType)?.examples[0] as Envelope | undefined)?.payload ?? {}) as { code?: unknown; message?: unknown };
+        const refusal = {
+          code: typeof example.code === 'string' ? example.code : 'invalid_credentials',
+          message: typeof example.message === 'string' ? example.message : 'Invalid API key or secret.',
+        };
+        const failure = errorFrame(template, authFailureType, request.requestId, revocation ?? refusal);
         dispatch(answer(client, op.type, request.requestId, [failure]).then(closeAfter));
         return;
       }
