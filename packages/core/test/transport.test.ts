@@ -22,6 +22,22 @@ afterEach(async () => {
 
 const fastRetry = { initialDelayMs: 1, maxDelayMs: 5 };
 
+/** A loopback URL nothing listens on (connections are refused). */
+async function refusedUrl(): Promise<string> {
+  const s = await startHttpServer((_r, res) => sendJson(res, 200, {}));
+  await s.close();
+  return s.url;
+}
+
+/** The global fetch, counting its calls. */
+function countingFetch() {
+  const f = Object.assign((req: Request, init?: RequestInit) => {
+    f.calls++;
+    return globalThis.fetch(req, init);
+  }, { calls: 0 });
+  return f;
+}
+
 describe('createTransport retries', () => {
   it('retries an idempotent GET on 503 and returns the eventual success', async () => {
     let n = 0;
@@ -61,40 +77,24 @@ describe('createTransport retries', () => {
   });
 
   it('re-sends a POST when the connection was refused (nothing reached the server)', async () => {
-    const s = await startHttpServer((_r, res) => sendJson(res, 200, {}));
-    const url = s.url;
-    await s.close();
-    let calls = 0;
-    const t = createTransport({
-      retry: fastRetry,
-      fetch: (req: Request, init?: RequestInit) => {
-        calls++;
-        return globalThis.fetch(req, init);
-      },
-    });
+    const url = await refusedUrl();
+    const counted = countingFetch();
+    const t = createTransport({ retry: fastRetry, fetch: counted });
     const err = await t(new Request(`${url}/token`, { method: 'POST', body: '{}' })).catch((e: any) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as NetworkError).errno).toBe('ECONNREFUSED');
-    expect(calls).toBe(3);
+    expect(counted.calls).toBe(3);
   });
 
   it('does not keep a second copy of an upload that is not retry-safe (so a refused multipart POST is not re-sent)', async () => {
-    const s = await startHttpServer((_r, res) => sendJson(res, 200, {}));
-    const url = s.url;
-    await s.close();
-    let calls = 0;
-    const t = createTransport({
-      retry: fastRetry,
-      fetch: (req: Request, init?: RequestInit) => {
-        calls++;
-        return globalThis.fetch(req, init);
-      },
-    });
+    const url = await refusedUrl();
+    const counted = countingFetch();
+    const t = createTransport({ retry: fastRetry, fetch: counted });
     const form = new FormData();
     form.append('file', new Blob(['x'.repeat(1000)]), 'a.bin');
     const err = await t(new Request(`${url}/files`, { method: 'POST', body: form })).catch((e: any) => e);
     expect(err).toBeInstanceOf(NetworkError);
-    expect(calls).toBe(1);
+    expect(counted.calls).toBe(1);
   });
 
   it('does not re-send a POST after a connection reset (it may have been processed)', async () => {
