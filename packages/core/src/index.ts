@@ -24,7 +24,7 @@ export {
 } from './errors.js';
 export { Secret, redact, redactHeaders, scrub, isSensitiveKey, basicAuthorization, registerSecretValue, REDACTED, INSPECT } from './redact.js';
 export { safeLogger, type Logger, type LogLevel } from './logger.js';
-export { createTransport, isRetrySafe, requestHints, type FetchLike, type RetryOptions, type TransportOptions, type RequestHints } from './transport.js';
+export { createTransport, isRetrySafe, requestNeverSent, requestHints, type FetchLike, type RetryOptions, type TransportOptions, type RequestHints } from './transport.js';
 export {
   createApiClient,
   pickClientOptions,

@@ -70,6 +70,11 @@ async function readBody(response: Response): Promise<Response> {
   return new MemoryResponse(bytes, response.url, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
+/** True for a failure that proves the request never reached the server (connection refused, DNS failure). */
+export function requestNeverSent(err: unknown): boolean {
+  return err instanceof NetworkError && err.errno !== undefined && NOT_SENT_CODES.has(err.errno);
+}
+
 const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
 // 409 is not retried by default: most conflicts (an order transition not allowed from its
@@ -158,7 +163,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       }
       // No (complete) response: a network failure or a timeout.
       const err = failure!;
-      const notSent = err instanceof NetworkError && err.errno !== undefined && NOT_SENT_CODES.has(err.errno);
+      const notSent = requestNeverSent(err);
       const mayResend = canRetry && (retrySafe || (maxRetries > 0 && notSent)) && (request.body === null || pristine !== undefined);
       if (!mayResend) throw err;
       const delay = backoff(attempt);

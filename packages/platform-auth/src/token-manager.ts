@@ -237,6 +237,11 @@ class TokenManagerImpl implements TokenManager {
     return this.#cached(next);
   }
 
+  /**
+   * Revokes the access token of tokens that must not be used. The revoke endpoint is documented
+   * for access tokens only ("revoking access token is equivalent to performing logout"); the
+   * refresh token issued with it is not sent anywhere (a logout ends the grant it belongs to).
+   */
   async #discard(tokens: StoredTokens): Promise<void> {
     await this.#client.revoke(tokens.access_token).catch((err: unknown) => {
       this.#log.warn('platform-auth: could not revoke the access token of a discarded refresh', { error: (err as Error)?.name });

@@ -1,6 +1,6 @@
 // Theodore session: caches the auth-token, re-issues it before it expires, never uses
 // it past its hard expiry, and shares one in-flight login among concurrent callers.
-import { ConfigurationError, INSPECT, S2sdkError, safeLogger, Secret, SessionError, TokenCache, type Logger, type Middleware } from '@s2sdk/core';
+import { ApiError, ConfigurationError, INSPECT, requestNeverSent, S2sdkError, safeLogger, Secret, SessionError, TokenCache, type Logger, type Middleware } from '@s2sdk/core';
 import { createTheodoreClient, isTheodoreClient, type AuthToken, type TheodoreClient, type TheodoreClientOptions } from './client.js';
 
 /** Default token lifetime of the API, in minutes. */
@@ -201,10 +201,21 @@ class TheodoreSessionImpl implements TheodoreSession {
     this.#loginTimes.push(issuedAt);
     this.#logins++;
     this.#log.debug('theodore: requesting an auth token', { tokenDurationInMins: this.#duration });
-    const { data } = await this.client.createAuthToken(
-      { handle: this.#handle, password: this.#password, handleType: this.#handleType, tokenDurationInMins: this.#duration },
-      { signal },
-    );
+    let data: AuthToken;
+    try {
+      ({ data } = await this.client.createAuthToken(
+        { handle: this.#handle, password: this.#password, handleType: this.#handleType, tokenDurationInMins: this.#duration },
+        { signal },
+      ));
+    } catch (err) {
+      // A refused login (4xx) or a request that never left opened no server session: it does not
+      // count against the budget. Timeouts, resets and 5xx may have opened one: they still count.
+      if ((err instanceof ApiError && err.status < 500) || requestNeverSent(err)) {
+        const i = this.#loginTimes.lastIndexOf(issuedAt);
+        if (i !== -1) this.#loginTimes.splice(i, 1);
+      }
+      throw err;
+    }
     const expiresAt = tokenExpiresAt(data.expiry, issuedAt, durationMs);
     // Every re-issue is a new credential login, hence a new server session: its hard
     // expiry counts from this issue (see README, "Sessions and expiry").

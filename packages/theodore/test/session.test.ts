@@ -334,6 +334,29 @@ describe('createTheodoreSession: the 10-session limit', () => {
     expect(await s.getToken()).toBe('token-3');
   });
 
+  it('refused logins (4xx) and logins that never left do not count against the budget; 5xx may have opened a session and do', async () => {
+    const c = clock();
+    let mode: 'refuse' | 'error' | 'ok' = 'refuse';
+    const server = await theodore(c, {
+      fail: () => (mode === 'refuse' ? { status: 401, body: { error: { code: 'INVALID_CREDENTIALS', message: 'bad' } } } : mode === 'error' ? { status: 503, body: { error: { code: 'UNAVAILABLE', message: 'x' } } } : undefined),
+    });
+    const s = session(server, c, { maxSessions: 2 });
+    for (let i = 0; i < 12; i++) await expect(s.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    expect(s.state().activeSessions).toBe(0);
+    // a login to a port nothing listens on never leaves this machine
+    const closed = await startHttpServer((_r, res) => sendJson(res, 200, {}));
+    await closed.close();
+    const offline = session(closed, c, { maxSessions: 1 });
+    for (let i = 0; i < 3; i++) await expect(offline.getToken()).rejects.toThrow();
+    expect(offline.state().activeSessions).toBe(0);
+    mode = 'error';
+    await expect(s.getToken()).rejects.toBeInstanceOf(InternalServerError);
+    expect(s.state().activeSessions).toBe(1);
+    mode = 'ok';
+    expect(await s.getToken()).toMatch(/^token-/);
+    expect(s.state().activeSessions).toBe(2);
+  });
+
   it('rejects a maxSessions outside 1..10', () => {
     const c = clock();
     for (const bad of [0, 11, 2.5]) {
