@@ -97,6 +97,12 @@ interface Candidate {
   reject(error: unknown): void;
 }
 
+/** A built authentication frame (it holds the secret: never kept beyond sending it). */
+interface LoginFrame {
+  readonly id: string;
+  readonly frame: string;
+}
+
 /** The authentication request in flight on a socket. */
 interface Login {
   readonly socket: WebSocketLike;
@@ -359,6 +365,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    *   credentials (queued requests wait; requests in flight on it fail with ConnectionLostError).
    *   Before the first session, a failed login closes the client as `connect()` does.
    * - Transient failures and drops do not settle it: the next login tries the new credentials again.
+   * - A payload builder that throws (or a payload JSON cannot encode) is a local failure: it rejects
+   *   with that error and nothing is sent. On the open socket the client stays `open` with the
+   *   previous credentials (requests in flight are unaffected); on a (re)connect the login uses
+   *   the previous credentials.
    *
    * Calls are serialised: each switch starts after the previous one settled.
    */
@@ -407,14 +417,29 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #reauthenticate(auth: AuthConfig): Promise<void> {
     const socket = this.#socket as WebSocketLike;
     return new Promise<void>((resolve, reject) => {
+      let built: LoginFrame;
+      try {
+        // Built before anything changes: a builder that throws is a local failure — the socket,
+        // its state, the requests in flight and the previous credentials are left as they are.
+        built = this.#buildLogin(auth);
+      } catch (err) {
+        reject(err);
+        return;
+      }
       this.#candidate = { auth, resolve, reject };
       this.#connectTimer = setTimeout(() => {
         this.#connectTimer = undefined;
         // No answer: drop the socket; the candidate stays and the reconnect logs in with it.
         this.#abortSocket(socket, new ConnectError(`no answer to ${auth.type} within ${this.#connectTimeoutMs} ms`));
       }, this.#connectTimeoutMs);
-      this.#sendLogin(socket);
+      this.#sendLogin(socket, built);
     });
+  }
+
+  /** The authentication frame for `auth` (calls its payload builder; throws what it throws). */
+  #buildLogin(auth: AuthConfig): LoginFrame {
+    const id = this.#nextId();
+    return { id, frame: JSON.stringify({ type: auth.type, requestId: id, payload: auth.payload() }) };
   }
 
   /** Low-level send used by helpers (e.g. uploads) that need the raw operation type. @internal */
@@ -691,20 +716,37 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#sendLogin(socket);
   }
 
-  /** Sends the authentication request (with the candidate credentials when a switch is pending). */
-  #sendLogin(socket: WebSocketLike): void {
-    const candidate = this.#candidate;
-    const auth = candidate?.auth ?? (this.#auth as AuthConfig);
-    this.#setState('authenticating');
-    const id = this.#nextId();
-    let frame: string;
-    try {
-      frame = JSON.stringify({ type: auth.type, requestId: id, payload: auth.payload() });
-    } catch (err) {
-      if (candidate) this.#candidateFailed(socket, candidate, err);
-      else this.#shutdown(err, 1000, 'auth payload');
-      return;
+  /**
+   * Sends the authentication request (with the candidate credentials when a switch is pending;
+   * `built` is its frame when the caller built it already).
+   */
+  #sendLogin(socket: WebSocketLike, built?: LoginFrame): void {
+    let candidate = this.#candidate;
+    let auth = candidate?.auth ?? (this.#auth as AuthConfig);
+    if (!built) {
+      try {
+        built = this.#buildLogin(auth);
+      } catch (err) {
+        if (!candidate) {
+          this.#shutdown(err, 1000, 'auth payload');
+          return;
+        }
+        // The new credentials failed locally (nothing was sent): reject the switch and log in
+        // with the previous credentials on this socket.
+        if (this.#candidate === candidate) this.#candidate = undefined;
+        candidate.reject(err);
+        candidate = undefined;
+        auth = this.#auth as AuthConfig;
+        try {
+          built = this.#buildLogin(auth);
+        } catch (err2) {
+          this.#shutdown(err2, 1000, 'auth payload');
+          return;
+        }
+      }
     }
+    const { id, frame } = built;
+    this.#setState('authenticating');
     const login: Login = { socket, candidate };
     this.#login = login;
     const done = (): boolean => {

@@ -414,3 +414,64 @@ describe('in-flight requests on a socket ended by a refused switch', () => {
     expect(ks.server.conns[1]!.frames.map((f) => f.type)).toEqual(['auth.login']);
   });
 });
+
+describe('setAuth with a payload builder that throws (a local failure: nothing reaches the server)', () => {
+  it('on the open socket: rejects, stays open with the previous credentials; in-flight requests still get their reply; one connection', async () => {
+    const ks = await keyServer({ hold: 'store.create' });
+    const client = cleanup.add(fixtureClient(ks.server.url), (c) => c.close());
+    const states: string[] = [];
+    await client.connect();
+    client.on('state', (s) => states.push(s.state));
+    const inflight = client.request('store.create', { name: 'A', type: 'grocery' });
+    await waitFor(() => ks.held.length === 1, 'store.create in flight');
+
+    const boom = new Error('cannot build the login payload');
+    const err = await rejectionOf(
+      client.setAuth({
+        payload: () => {
+          throw boom;
+        },
+      }),
+    );
+    expect(err).toBe(boom);
+    expect(client.state).toBe('open');
+    expect(states).toEqual([]);
+    // The request in flight is unaffected and the socket keeps working with the previous key.
+    ks.server.conns[0]!.reply(ks.held[0]!, 'store.create.ok', { id: 1, name: 'A', type: 'grocery' });
+    await expect(inflight).resolves.toEqual({ id: 1, name: 'A', type: 'grocery' });
+    await expect(client.request('store.get', { id: 2 })).resolves.toEqual({ id: 2, name: `as ${KEY}` });
+    expect(ks.server.conns).toHaveLength(1);
+    expect(ks.server.conns[0]!.frames.map((f) => f.type)).toEqual(['auth.login', 'store.create', 'store.get']);
+    // A later switch still works (no timer or candidate was left behind).
+    await client.setCredentials({ key: NEW_KEY, secret: NEW_SECRET });
+    await expect(client.request('store.get', { id: 3 })).resolves.toEqual({ id: 3, name: `as ${NEW_KEY}` });
+    expect(ks.server.conns).toHaveLength(1);
+  });
+
+  it('while reconnecting: rejects and the reconnect logs in with the previous credentials on the same socket', async () => {
+    const ks = await keyServer();
+    const client = cleanup.add(fixtureClient(ks.server.url, { random: () => 0 }), (c) => c.close());
+    await client.connect();
+    let switched: Promise<unknown> | undefined;
+    const boom = new Error('no new key yet');
+    client.on('reconnect', () => {
+      switched ??= rejectionOf(
+        client.setAuth({
+          payload: () => {
+            throw boom;
+          },
+        }),
+      );
+    });
+    ks.server.conns[0]!.ws.terminate();
+    await waitFor(() => switched !== undefined, 'a reconnect');
+    expect(await switched).toBe(boom);
+    await waitFor(() => client.state === 'open', 'reconnected', { timeoutMs: 10_000 });
+    await expect(client.request('store.get', { id: 1 })).resolves.toEqual({ id: 1, name: `as ${KEY}` });
+    expect(ks.server.conns).toHaveLength(2);
+    expect(ks.logins().map((l) => [l.conn, l.token])).toEqual([
+      [0, KEY],
+      [1, KEY],
+    ]);
+  });
+});
