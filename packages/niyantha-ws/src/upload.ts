@@ -60,7 +60,7 @@ export interface UploadProtocol<File = unknown> {
   /** Server's preferred maximum raw chunk size from the start reply, if any. */
   maxChunkBytes?(startReply: unknown): number | undefined;
   chunk(init: { uploadId: string | number; index: number; offset: number; data: string; size: number }): unknown;
-  /** Progress reported by a chunk acknowledgement, when the protocol has it. */
+  /** Progress reported by a chunk acknowledgement, when the protocol has it. If it throws, the upload fails with that error (like a chunk error). */
   ackProgress?(ack: unknown): { receivedBytes: number; totalBytes?: number } | undefined;
   complete(init: { uploadId: string | number; chunks: number; size: number }): unknown;
   file(completeReply: unknown): File;
@@ -139,23 +139,25 @@ async function upload<File>(send: UploadSend, protocol: UploadProtocol<File>, op
     const payload = protocol.chunk({ uploadId, index, offset, data: toBase64(bytes), size: n });
     index++;
     offset += n;
-    const p: Promise<void> = send(protocol.chunkType, payload, reqOpts).then(
-      (ack) => {
+    // A chunk promise never rejects: a failure (the chunk's error reply, or a protocol function
+    // throwing on its acknowledgement) is recorded in `failure`, so no rejection is ever left
+    // without a handler, whichever chunks the window happens to await.
+    const p: Promise<void> = send(protocol.chunkType, payload, reqOpts)
+      .then((ack) => {
         inFlight.delete(p);
         const reported = protocol.ackProgress?.(ack);
         progress.uploadedBytes = reported ? Math.max(progress.uploadedBytes, reported.receivedBytes) : progress.uploadedBytes + n;
         if (reported?.totalBytes !== undefined) progress.totalBytes = reported.totalBytes;
         progress.chunks++;
         report();
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         inFlight.delete(p);
         if (failure) return;
         failure = { error };
         // Abandon the other chunks (in flight or queued) of this now dead upload.
         controller.abort(error);
-      },
-    );
+      });
     inFlight.add(p);
     if (inFlight.size >= window) await Promise.race(inFlight);
   }

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '@s2sdk/core';
 import { memoryLogger, waitFor } from '@s2sdk/testkit';
 import { QueueFullError, RequestAbortedError, WsRequestError } from '../src/errors.js';
-import { rechunk, toBase64, type UploadProgress } from '../src/upload.js';
+import { rechunk, toBase64, uploadFile, type UploadProgress, type UploadProtocol } from '../src/upload.js';
+import { fixtureUpload, type FixtureFile } from './fixtures/operations.js';
 import { AUTH_SUCCESS, cleanupList, rejectionOf, startRawServer, type Conn, type Frame } from './helpers/server.js';
 import { fixtureClient } from './helpers/client.js';
 
@@ -296,6 +297,49 @@ describe('uploadFile: a failed or aborted upload abandons its remaining chunks',
     ac.abort();
     expect(await upload).toBeInstanceOf(RequestAbortedError);
     expect(client.queued).toBe(0);
+  });
+});
+
+describe('uploadFile with a custom protocol whose ackProgress throws', () => {
+  it('rejects with that error; no chunk promise is left rejected without a handler', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanup.add(undefined, () => process.off('unhandledRejection', onUnhandled));
+    const { u, client } = await setup();
+    const boom = new Error('cannot read this acknowledgement');
+    let calls = 0;
+    const protocol: UploadProtocol<FixtureFile> = {
+      ...fixtureUpload,
+      ackProgress: () => {
+        calls++;
+        throw boom;
+      },
+    };
+    // Each chunk is read only after the previous one was acknowledged: no chunk promise is ever
+    // awaited by the window (Promise.race) before it settles.
+    async function* source() {
+      for (let i = 0; i < 4; i++) {
+        yield randomBytes(1000);
+        await waitFor(() => calls > i, `the acknowledgement of chunk ${i}`);
+      }
+    }
+    const err = await rejectionOf(
+      uploadFile((type, payload, opts) => client.request(type as never, payload as never, opts), protocol, {
+        name: 'x.bin',
+        contentType: 'application/octet-stream',
+        data: source(),
+        size: 4000,
+        chunkSize: 1000,
+        window: 4,
+      }),
+    );
+    expect(err).toBe(boom);
+    expect(calls).toBe(1);
+    expect(u.server.frames.some((f) => f.type === 'file.stream.complete')).toBe(false);
+    // Let any rejection without a handler surface (Node reports them once the microtask queue drains).
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(unhandled).toEqual([]);
   });
 });
 
