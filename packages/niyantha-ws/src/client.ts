@@ -659,7 +659,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       });
     }
     const init = { requestType: p.type, requestId: p.id, replyType: msg.type, payload: payload as never };
-    if (code !== undefined && this.#keyRejectedCodes.has(code)) return new WsKeyRejectedError({ ...init, key: p.sessionKey });
+    if (code !== undefined && this.#keyRejectedCodes.has(code)) return new WsKeyRejectedError({ ...init, publicKey: p.sessionKey });
     return new WsRequestError(init);
   }
 

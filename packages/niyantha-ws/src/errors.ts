@@ -54,19 +54,74 @@ export class WsRequestError<Payload = WsErrorPayload> extends NiyanthaWsError {
 }
 
 /**
+ * Why a key was rejected, from the error code — the same values as `ApiKeyRejectionReason` of
+ * `@s2sdk/niyantha` (REST): `api_key_revoked` → `revoked`, `api_key_expired` → `expired`,
+ * `invalid_api_key` → `invalid`, `unauthenticated` → `missing`, any other code → `unknown`.
+ */
+export type KeyRejectionReason = 'expired' | 'revoked' | 'invalid' | 'missing' | 'unknown';
+
+const REJECTION_REASONS: Readonly<Record<string, KeyRejectionReason>> = {
+  api_key_expired: 'expired',
+  api_key_revoked: 'revoked',
+  invalid_api_key: 'invalid',
+  unauthenticated: 'missing',
+};
+
+/**
+ * Marker of the "this API key was rejected" errors of the s2sdk packages (a registered symbol, so
+ * it holds across package copies). `WsKeyRejectedError` carries it; see `isKeyRejected`.
+ */
+export const KEY_REJECTED = Symbol.for('@s2sdk/key-rejected');
+
+/** What every key-rejected error has, over REST and WebSocket. */
+export interface KeyRejected {
+  /** The public key (never the secret) the rejected request was sent under; undefined if unknown. */
+  readonly publicKey: string | undefined;
+  readonly reason: KeyRejectionReason;
+}
+
+/**
  * The server answered a request with `api_key_revoked` / `api_key_expired`: the key the socket
  * is logged in with was revoked or expired while the socket stayed open. The socket keeps
  * working once it logs in again with a valid key — call `setCredentials()` with the new key.
- * `key` is the public key the request was sent under (never the secret); like every credential
- * of this client it is not shown in messages, `toJSON` or `util.inspect`.
+ *
+ * The REST client reports the same situation as `ApiKeyRejectedError` (`@s2sdk/niyantha`), an
+ * `AuthenticationError` (HTTP 401). This class is an error reply to a request, so it is a
+ * `WsRequestError` and NOT an `AuthenticationError`; both have `publicKey` and `reason`, and
+ * `isKeyRejected(err)` recognises either. `publicKey` is never the secret; like every credential of
+ * this client it is not shown in messages, `toJSON` or `util.inspect`.
  */
-export class WsKeyRejectedError<Payload = WsErrorPayload> extends WsRequestError<Payload> {
+export class WsKeyRejectedError<Payload = WsErrorPayload> extends WsRequestError<Payload> implements KeyRejected {
   /** The public key the socket was authenticated with when the request was sent (undefined if unknown). */
-  readonly key: string | undefined;
-  constructor(init: { requestType: string; requestId: string; replyType: string; payload: Payload; key: string | undefined }) {
+  readonly publicKey: string | undefined;
+  /** Why the key was rejected (`revoked`, `expired`, …), from the error code. */
+  readonly reason: KeyRejectionReason;
+  constructor(init: { requestType: string; requestId: string; replyType: string; payload: Payload; publicKey: string | undefined }) {
     super(init);
-    this.key = init.key;
+    this.publicKey = init.publicKey;
+    this.reason = REJECTION_REASONS[this.code] ?? 'unknown';
   }
+  /** @deprecated Renamed `publicKey` (the name the REST client's `ApiKeyRejectedError` uses). */
+  get key(): string | undefined {
+    return this.publicKey;
+  }
+  get [KEY_REJECTED](): true {
+    return true;
+  }
+}
+
+/**
+ * True for the errors that mean "the server rejected this API key", whichever client threw it:
+ * this package's `WsKeyRejectedError` and `@s2sdk/niyantha`'s `ApiKeyRejectedError` (REST, any
+ * reason). Both name the key by `publicKey` and give a `reason`. Recognised by the shared
+ * `KEY_REJECTED` marker, or by `ApiKeyRejectedError`'s shape (code `API_KEY_REJECTED` and a string
+ * `publicKey`), so no dependency on the REST package is needed.
+ */
+export function isKeyRejected(err: unknown): err is Error & KeyRejected {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { [KEY_REJECTED]?: unknown; code?: unknown; publicKey?: unknown };
+  if (e[KEY_REJECTED] === true) return true;
+  return err instanceof Error && e.code === 'API_KEY_REJECTED' && typeof e.publicKey === 'string';
 }
 
 /** `auth.failure` codes after which reconnecting is worth it (default set). Every other code is fatal. */
@@ -78,7 +133,9 @@ export const KEY_REJECTED_CODES: readonly string[] = ['api_key_revoked', 'api_ke
 /**
  * Authentication was refused (`auth.failure` reply or close code 4401). Extends core's
  * AuthenticationError (reported as status 401) so one `instanceof AuthenticationError` check
- * covers REST and WebSocket. `reason` is the server's code; `transient` is true for codes such
+ * covers refused logins over REST and WebSocket. It does NOT cover a key revoked or expired while
+ * the socket stays open: that is an error reply to a request (`WsKeyRejectedError`, a
+ * `WsRequestError`); use `isKeyRejected(err)` for revoked keys from either client. `reason` is the server's code; `transient` is true for codes such
  * as `rate_limited` / `internal_error` / `unavailable`, after which a reconnect retries with
  * backoff (a failed first connect still rejects). Every other code (`invalid_credentials`,
  * `invalid_api_key`, `api_key_*`, …) is fatal: the client closes.

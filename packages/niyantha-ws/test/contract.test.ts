@@ -140,7 +140,8 @@ describe('contract with @s2sdk/ws-mock (specs/niyantha/asyncapi.yaml)', () => {
       const err = await rejectionOf(rot.request('store.get', { store_id: 301 }));
       expect(err).toBeInstanceOf(WsKeyRejectedError);
       expect(err.code).toBe('api_key_revoked');
-      expect(err.key).toBe(oldKey.key);
+      expect(err.publicKey).toBe(oldKey.key);
+      expect(err.reason).toBe('revoked');
       await rot.setCredentials({ key: nextKey.key, secret: new Secret(nextKey.secret) });
       await expect(rot.request('store.get', { store_id: 301 })).resolves.toHaveProperty('id');
       expect(mock.connections).toBe(connections);

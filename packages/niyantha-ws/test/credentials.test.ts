@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertNoLeak, canary, memoryLogger, waitFor } from '@s2sdk/testkit';
 import { AuthenticationError, ConfigurationError } from '@s2sdk/core';
-import { ClientClosedError, ConnectionLostError, WsAuthenticationError, WsKeyRejectedError, WsRequestError } from '../src/errors.js';
+import { ClientClosedError, ConnectionLostError, isKeyRejected, KEY_REJECTED, WsAuthenticationError, WsKeyRejectedError, WsRequestError } from '../src/errors.js';
 import { AUTH_SUCCESS, cleanupList, rejectionOf, startRawServer, type Conn, type Frame } from './helpers/server.js';
 import { KEY, SECRET, fixtureClient } from './helpers/client.js';
 
@@ -125,7 +125,12 @@ describe('setCredentials (key rotation on an open socket)', () => {
     expect(err).toBeInstanceOf(WsKeyRejectedError);
     expect(err).toBeInstanceOf(WsRequestError);
     expect(err.code).toBe('api_key_revoked');
-    expect(err.key).toBe(KEY);
+    // Named like the REST client's ApiKeyRejectedError: publicKey and reason.
+    expect(err.publicKey).toBe(KEY);
+    expect(err.reason).toBe('revoked');
+    expect(err.key).toBe(KEY); // deprecated alias
+    expect(isKeyRejected(err)).toBe(true);
+    expect(err).not.toBeInstanceOf(AuthenticationError);
     assertNoLeak([err], [SECRET]);
     // The socket stays open (the spec's key-expiry-on-open-sockets); logging in with the new key fixes it.
     expect(client.state).toBe('open');
@@ -142,10 +147,35 @@ describe('setCredentials (key rotation on an open socket)', () => {
     const err = await rejectionOf(client.request('store.get', { id: 1 }));
     expect(err).toBeInstanceOf(WsKeyRejectedError);
     expect(err.code).toBe('api_key_expired');
-    expect(err.key).toBe(KEY);
+    expect(err.publicKey).toBe(KEY);
+    expect(err.reason).toBe('expired');
     // Other error codes stay plain WsRequestError.
     const plain = new WsRequestError({ requestType: 'store.get', requestId: 'r', replyType: 'error', payload: { code: 'not_found', message: 'x' } });
     expect(plain).not.toBeInstanceOf(WsKeyRejectedError);
+    expect(isKeyRejected(plain)).toBe(false);
+  });
+
+  it('isKeyRejected recognises revoked keys from the WebSocket and the REST client alike', () => {
+    const ws = new WsKeyRejectedError({ requestType: 'store.get', requestId: 'r', replyType: 'error', payload: { code: 'api_key_revoked', message: 'revoked' }, publicKey: KEY });
+    // The shape of @s2sdk/niyantha's ApiKeyRejectedError (REST 401 naming the public key), which
+    // this package does not depend on.
+    class RestApiKeyRejectedError extends AuthenticationError<unknown> {
+      override readonly code: string = 'API_KEY_REJECTED';
+      readonly publicKey = KEY;
+      readonly reason = 'revoked' as const;
+    }
+    const rest = new RestApiKeyRejectedError({ status: 401, body: { code: 'api_key_revoked', message: 'revoked' }, method: 'GET', url: 'https://x.test/v1/stores' });
+    for (const err of [ws, rest]) {
+      expect(isKeyRejected(err)).toBe(true);
+      if (isKeyRejected(err)) expect([err.publicKey, err.reason]).toEqual([KEY, 'revoked']);
+    }
+    expect((ws as unknown as Record<symbol, unknown>)[KEY_REJECTED]).toBe(true);
+    const refusedLogin = new WsAuthenticationError({ url: 'ws://x.test/ws', authType: 'auth.login', code: 'invalid_api_key', message: 'no' });
+    for (const other of [refusedLogin, new AuthenticationError({ status: 401, body: {}, method: 'GET', url: 'https://x.test' }), new Error('x'), { code: 'API_KEY_REJECTED', publicKey: KEY }, null, 'API_KEY_REJECTED']) {
+      expect(isKeyRejected(other)).toBe(false);
+    }
+    // The public key is not shown (it is a credential of this client): not in toJSON.
+    expect(JSON.stringify(ws)).not.toContain(KEY);
   });
 
   it('a refused new key rejects, keeps the previous key and reconnects with it (queued work waits)', async () => {
