@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NOTES, connect, fixture, pkgDir, waitFor } from './helpers';
 
 const CLI = join(pkgDir, 'src', 'cli.ts');
+/** How long a started CLI may take to print its URL, and a CLI run to finish. */
+const URL_WAIT_MS = 30_000;
+const RUN_MS = 15_000;
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -21,10 +24,28 @@ function startCli(args: string[]) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-describe('s2sdk-ws-mock CLI', () => {
+/**
+ * Runs the CLI to completion. A run that does not finish within `timeoutMs` fails with what the
+ * CLI printed (the timeouts of the runs of one test stay within the describe's timeout).
+ */
+function runCli(args: string[], timeoutMs = RUN_MS) {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: pkgDir, encoding: 'utf8', timeout: timeoutMs });
+  if (res.error) throw new Error(`s2sdk-ws-mock ${args.join(' ')} did not finish within ${timeoutMs} ms (${res.error.message}); stderr: ${res.stderr}`);
+  return res;
+}
+
+// Spawning node + tsx can be slow on a loaded machine: the per-test timeout (60 s) leaves room for
+// the waits below (30 s for the URL, at most 45 s of CLI runs), so a slow start fails with their
+// messages rather than a bare vitest timeout.
+describe('s2sdk-ws-mock CLI', { timeout: 60_000 }, () => {
+  it('gives each test more time than its own waits (so they fail first, with their message)', ({ task }) => {
+    expect(task.timeout).toBeGreaterThan(URL_WAIT_MS);
+    expect(task.timeout).toBeGreaterThan(3 * RUN_MS);
+  });
+
   it('prints the URL, serves the document, and exits 0 on SIGTERM', async () => {
     const cli = startCli([NOTES, '--port', '0', '--key', 'pk_cli:sk_cli:11:s-1']);
-    const url = await waitFor(() => /^(ws:\/\/127\.0\.0\.1:\d+\/ws)\n/.exec(cli.out())?.[1], `the URL on stdout (stderr: ${cli.err()})`, 30_000);
+    const url = await waitFor(() => /^(ws:\/\/127\.0\.0\.1:\d+\/ws)\n/.exec(cli.out())?.[1], () => `the URL on stdout (stderr: ${cli.err()})`, URL_WAIT_MS);
     const s = await connect(url);
     expect((await s.login('pk_cli', 'wrong')).type).toBe('auth.failure');
     const ok = await connect(url);
@@ -40,20 +61,20 @@ describe('s2sdk-ws-mock CLI', () => {
 
   it('also stops on SIGINT', async () => {
     const cli = startCli([NOTES, '--port', '0']);
-    await waitFor(() => cli.out().includes('ws://'), 'the URL', 30_000);
+    await waitFor(() => cli.out().includes('ws://'), () => `the URL (stderr: ${cli.err()})`, URL_WAIT_MS);
     cli.child.kill('SIGINT');
     expect(await cli.exited).toEqual({ code: 0, signal: null });
   });
 
   it('exits 1 with the problems for an invalid document', () => {
-    const res = spawnSync(process.execPath, ['--import', 'tsx', CLI, fixture('invalid-no-reply.yaml'), '--port', '0'], { cwd: pkgDir, encoding: 'utf8', timeout: 60_000 });
+    const res = runCli([fixture('invalid-no-reply.yaml'), '--port', '0'], 2 * RUN_MS);
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('operation "ping": a send operation has no reply');
     expect(res.stdout).toBe('');
   });
 
   it('exits 1 with usage on bad arguments', () => {
-    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: pkgDir, encoding: 'utf8', timeout: 60_000 });
+    const run = (args: string[]) => runCli(args);
     const none = run([]);
     expect(none.status).toBe(1);
     expect(none.stderr).toContain('Usage: s2sdk-ws-mock');

@@ -12,13 +12,13 @@ export interface Frame {
   payload: Record<string, any>;
 }
 
-/** Polls `probe` until it returns something other than undefined/false, or fails after the deadline. */
-export async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+/** Polls `probe` until it returns something other than undefined/false, or fails after the deadline (`what` may be computed then). */
+export async function waitFor<T>(probe: () => T | undefined | false, what: string | (() => string), timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
