@@ -11,6 +11,8 @@ export { emitTypeScript, emitSchemasJson, buildSchemasFile, headerText, TOOL_NAM
 export type { SchemasFile } from './emit';
 export { schemaToTs } from './ts';
 export { JSON_SCHEMA_DIALECT } from './schema';
+export { CREDENTIAL_EXTENSION, CREDENTIAL_ROLES, IDENTITY_EXTENSION, IDENTITY_ROLES } from './marks';
+export type { CredentialRole, FieldMark, IdentityRole } from './marks';
 export type { JsonSchema, JsonSchemaObject } from './schema';
 
 export interface GenerateOptions {

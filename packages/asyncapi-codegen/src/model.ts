@@ -7,6 +7,7 @@ import { Parser, fromFile } from '@asyncapi/parser';
 import type { AsyncAPIDocumentInterface, Diagnostic, MessageInterface, OperationInterface } from '@asyncapi/parser';
 import { BundleError, bundleDocument } from './bundle';
 import { AsyncApiCodegenError } from './errors';
+import { CREDENTIAL_EXTENSION, CREDENTIAL_ROLES, IDENTITY_EXTENSION, IDENTITY_ROLES, collectMarks, valueAt, type CredentialRole, type FieldMark, type IdentityRole } from './marks';
 import { NameAllocator, RESERVED_NAMES, pascalCase } from './names';
 import { SchemaBundler, bundle, type JsonSchema, type JsonSchemaObject } from './schema';
 
@@ -54,6 +55,17 @@ export interface OperationModel {
   streaming: boolean;
   /** `x-s2sdk-auth: true`. */
   auth: boolean;
+  /**
+   * Authentication request only: the request fields marked `x-s2sdk-credential` (`key`, `secret`,
+   * `scope`), as paths from the envelope root (e.g. `['payload', 'token']`). Empty when unmarked
+   * (and for every other operation).
+   */
+  credentialFields: FieldMark<CredentialRole>[];
+  /**
+   * Authentication request only: the fields of its success reply marked `x-s2sdk-identity`
+   * (`account`, `scope`), as paths from the envelope root. Empty when unmarked.
+   */
+  identityFields: FieldMark<IdentityRole>[];
 }
 
 export interface ApiModel {
@@ -152,7 +164,7 @@ function diagnosticsProblems(diagnostics: Diagnostic[]): string[] {
     });
 }
 
-async function parseDocument(input: AsyncApiInput, label: string | undefined): Promise<{ document: AsyncAPIDocumentInterface; source: string }> {
+async function parseDocument(input: AsyncApiInput, label: string | undefined): Promise<{ document: AsyncAPIDocumentInterface; source: string; bundled: unknown }> {
   const parser = new Parser();
   let source: string;
   let file: string | undefined;
@@ -194,7 +206,22 @@ async function parseDocument(input: AsyncApiInput, label: string | undefined): P
   if (!/^3\./.test(version)) {
     throw new AsyncApiCodegenError(source, `the document is AsyncAPI ${version}; only AsyncAPI 3.x is supported (request/reply needs operation replies)`, []);
   }
-  return { document: output.document, source };
+  return { document: output.document, source, bundled: bundled.document };
+}
+
+/**
+ * Where a message's payload sits in the (bundled) document it was parsed from: the parser's
+ * pointer when it resolves (it does not for reply messages, which it names by id), else the
+ * message by its id in a channel's or the components' messages.
+ */
+function payloadPointer(doc: unknown, message: MessageInterface): string | undefined {
+  const meta = (message.payload() as unknown as { meta?: () => { pointer?: unknown } } | undefined)?.meta?.();
+  if (typeof meta?.pointer === 'string' && valueAt(doc, meta.pointer) !== undefined) return meta.pointer;
+  const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+  const id = esc(message.id());
+  const channels = (doc as { channels?: Record<string, unknown> } | null)?.channels ?? {};
+  const candidates = [...Object.keys(channels).map((c) => `/channels/${esc(c)}/messages/${id}/payload`), `/components/messages/${id}/payload`];
+  return candidates.find((c) => valueAt(doc, c) !== undefined);
 }
 
 interface PendingMessage {
@@ -210,7 +237,7 @@ interface PendingMessage {
  * document is unreadable, invalid, not AsyncAPI 3 or breaks the request/reply conventions.
  */
 export async function loadApiModel(input: AsyncApiInput, options: LoadOptions = {}): Promise<ApiModel> {
-  const { document, source } = await parseDocument(input, options.label);
+  const { document, source, bundled } = await parseDocument(input, options.label);
   const problems: string[] = [];
 
   // ---- messages: one per type ----
@@ -424,6 +451,21 @@ export async function loadApiModel(input: AsyncApiInput, options: LoadOptions = 
   }
   for (const m of models.values()) m.schema = bundle(m.root, bundler.defs);
 
+  // ---- credential / identity marks of the authentication messages ----
+  const markProblems: string[] = [];
+  const marksOf = <Role extends string>(p: PendingMessage, extension: string, roles: readonly Role[]): FieldMark<Role>[] => {
+    const pointer = payloadPointer(bundled, p.message);
+    return pointer === undefined ? [] : collectMarks(bundled, pointer, extension, roles, `message "${p.id}"`, markProblems);
+  };
+  const marks = new Map<PendingOperation, { credentialFields: FieldMark<CredentialRole>[]; identityFields: FieldMark<IdentityRole>[] }>();
+  for (const p of pendingOps) {
+    if (!p.auth) continue;
+    marks.set(p, { credentialFields: marksOf(p.request, CREDENTIAL_EXTENSION, CREDENTIAL_ROLES), identityFields: marksOf(p.reply, IDENTITY_EXTENSION, IDENTITY_ROLES) });
+  }
+  if (markProblems.length) {
+    throw new AsyncApiCodegenError(source, 'the document has invalid field marks', markProblems);
+  }
+
   const get = (p: PendingMessage) => models.get(p.type)!;
   const operations: OperationModel[] = pendingOps
     .map((p) => ({
@@ -436,6 +478,8 @@ export async function loadApiModel(input: AsyncApiInput, options: LoadOptions = 
       chunk: p.chunk ? get(p.chunk) : null,
       streaming: p.streaming,
       auth: p.auth,
+      credentialFields: marks.get(p)?.credentialFields ?? [],
+      identityFields: marks.get(p)?.identityFields ?? [],
     }))
     .sort((a, b) => cmp(a.type, b.type));
 

@@ -230,6 +230,34 @@ describe('schemas.gen.json', () => {
   });
 });
 
+describe('credential and identity marks of the authentication messages', () => {
+  it('lists the x-s2sdk-credential fields of the auth request and the x-s2sdk-identity fields of its reply (inline, next to a $ref, in allOf)', async () => {
+    const model = await loadApiModel(fixture('valid', 'marks', 'api.yaml'));
+    const login = model.operations.find((o) => o.auth)!;
+    expect(login.type).toBe('session.open');
+    expect(login.credentialFields).toEqual([
+      { role: 'key', path: ['payload', 'apiKey'] },
+      { role: 'secret', path: ['payload', 'apiSecret'] },
+      { role: 'scope', path: ['payload', 'options', 'workspace'] },
+    ]);
+    expect(login.identityFields).toEqual([
+      { role: 'account', path: ['payload', 'org', 'id'] },
+      { role: 'scope', path: ['payload', 'workspace'] },
+    ]);
+    // Only the authentication operation has them.
+    expect(model.operations.find((o) => o.type === 'ping')!.credentialFields).toEqual([]);
+    // The marks stay in the JSON Schemas (validators ignore unknown keywords).
+    const apiSecret = ((login.request.schema.properties as Record<string, any>).payload.properties.apiSecret) as Record<string, unknown>;
+    expect(apiSecret['x-s2sdk-credential']).toBe('secret');
+  });
+
+  it('documents without marks have none', async () => {
+    const model = await loadApiModel(fixture('valid', 'full.yaml'));
+    const login = model.operations.find((o) => o.auth)!;
+    expect([login.credentialFields, login.identityFields]).toEqual([[], []]);
+  });
+});
+
 describe('invalid documents are rejected with a clear message', () => {
   const cases: Array<[string, RegExp]> = [
     ['yaml-syntax', /the document cannot be read:\n  - cannot parse .*yaml-syntax\.yaml: .* at line 4, column 1$/],
@@ -254,6 +282,7 @@ describe('invalid documents are rejected with a clear message', () => {
     ['two-auth-operations', /several operations are marked x-s2sdk-auth: "ping", "login"/],
     ['example-type-mismatch', /message "pong": example "wrong" has type "pang" but the message type is "pong"/],
     ['event-with-reply', /operation "tick": a receive operation \(a server-sent event\) cannot have a reply/],
+    ['bad-credential-mark', /invalid field marks:\n  - message "login": x-s2sdk-credential at payload\.apiSecret must be one of key, secret, scope, found "password"$/],
   ];
 
   it('covers every invalid fixture', async () => {
