@@ -1,6 +1,6 @@
 // Public API diff of packages between two trees (TypeScript compiler API, one program
 // with both trees). Trees are copies of the fixture repo with edited sources.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,8 +101,80 @@ describe('public API diff', () => {
     expect(ws.some((c) => c.code === 'export-removed' && c.message.includes('`Requests`'))).toBe(true);
     expect(core.some((c) => c.message.includes('`DemoError`'))).toBe(false);
     expect(result.get('@fixture/demo')!.changes.some((c) => c.message.includes('`DemoError`'))).toBe(false);
+    // ... at every depth: a signature using the class (describeError(e: DemoError)) is unchanged too
+    expect(result.get('@fixture/demo')!.changes.filter((c) => c.message.includes('describeError'))).toEqual([]);
     // head sources that do not type-check are reported, not fatal
     expect(result.get('@fixture/demo-core')!.diagnostics.some((d) => d.includes("'retries'"))).toBe(true);
+  });
+
+  it('compares classes on their public members at every depth (private fields are not the API)', () => {
+    const base = mkdtempSync(join(tmpdir(), 's2sdk-api-priv-base-'));
+    const next = mkdtempSync(join(tmpdir(), 's2sdk-api-priv-head-'));
+    try {
+      cpSync(fixtureRoot, base, { recursive: true });
+      cpSync(fixtureRoot, next, { recursive: true });
+      // base: the class already has a private member of its own (nominal on both sides)
+      edit(base, 'packages/demo-core/src/index.ts', '  readonly status: number;', '  readonly status: number;\n  private cause0 = 0;');
+      // head: a #private field and another private member, a private method; nothing public changes
+      edit(next, 'packages/demo-core/src/index.ts', '  readonly status: number;', "  readonly status: number;\n  #hint = '';\n  private cause1 = '';\n  #explain(): string {\n    return this.#hint + this.cause1;\n  }");
+      // a signature using the class through a union and a generic, in the unchanged package
+      edit(base, 'packages/demo/src/index.ts', '/** A key summary. */', 'export type ErrorLike = string | DemoError | Promise<DemoError[]>;\n\n/** A key summary. */');
+      edit(next, 'packages/demo/src/index.ts', '/** A key summary. */', 'export type ErrorLike = string | DemoError | Promise<DemoError[]>;\n\n/** A key summary. */');
+      const r: Result = compareApis({ baseRoot: base, headRoot: next });
+      expect(r.get('@fixture/demo')!.changes).toEqual([]);
+      expect(r.get('@fixture/demo-ws')!.changes).toEqual([]);
+      expect(r.get('@fixture/demo-core')!.changes).toEqual([]);
+
+      // a nominal class (private members) that gains a public member: its values only come from the
+      // class, so signatures using it (in inputs too) are unchanged; the class itself is additive
+      edit(next, 'packages/demo-core/src/index.ts', '  #explain(): string {', '  hint(): string {\n    return this.#hint;\n  }\n  #explain(): string {');
+      const r1: Result = compareApis({ baseRoot: base, headRoot: next });
+      expect(codes(r1, '@fixture/demo-core')).toEqual(['non-breaking class-changed-compatibly export `DemoError` (class) gained public members `hint`']);
+      expect(codes(r1, '@fixture/demo')).toEqual(['non-breaking class-changed-compatibly export `DemoError` (class) gained public members `hint`']);
+      expect(r1.get('@fixture/demo-ws')!.changes).toEqual([]);
+
+      // a genuine public change of the class is still breaking where the class is used
+      edit(next, 'packages/demo-core/src/index.ts', '  readonly status: number;', '  readonly status: string;');
+      edit(next, 'packages/demo-core/src/index.ts', '    this.status = status;', '    this.status = String(status);');
+      const r2: Result = compareApis({ baseRoot: base, headRoot: next });
+      expect(codes(r2, '@fixture/demo-core')).toEqual([expect.stringMatching(/^breaking export-changed-incompatibly export `DemoError` \(class\)/)]);
+      expect(codes(r2, '@fixture/demo')).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^breaking export-changed-incompatibly export `DemoError` \(class\)/),
+          expect.stringMatching(/^breaking export-changed-incompatibly export `describeError` \(function\)/),
+          expect.stringMatching(/^breaking export-changed-incompatibly export `ErrorLike` \(type\)/),
+        ]),
+      );
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+      rmSync(next, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps module-local unique symbols the same symbol, and tells changes through generated types apart', () => {
+    const base = mkdtempSync(join(tmpdir(), 's2sdk-api-gen-base-'));
+    const next = mkdtempSync(join(tmpdir(), 's2sdk-api-gen-head-'));
+    try {
+      for (const root of [base, next]) {
+        cpSync(fixtureRoot, root, { recursive: true });
+        // a member keyed by a module-local unique symbol, in a file that changes
+        edit(root, 'packages/demo-core/src/index.ts', '/** Transport options. */', "const TAG: unique symbol = Symbol.for('demo.tag') as never;\n\n/** Something tagged. */\nexport interface Tagged {\n  [TAG](): string;\n  name: string;\n}\n\n/** Transport options. */");
+        mkdirSync(join(root, 'packages/demo/src/generated'), { recursive: true });
+      }
+      edit(next, 'packages/demo-core/src/index.ts', '/** Transport options. */', '/** Library version. */\nexport const VERSION = 1;\n\n/** Transport options. */');
+      // a hand-written export typed from a generated one (like a client's raw methods typed from `paths`)
+      writeFileSync(join(base, 'packages/demo/src/generated/paths.gen.ts'), "export interface paths { '/health': { status: 'UP' | 'DOWN' } }\n");
+      writeFileSync(join(next, 'packages/demo/src/generated/paths.gen.ts'), "export interface paths { '/health': { status: 'UP' | 'DOWN' | 'MAINTENANCE' } }\n");
+      for (const root of [base, next]) {
+        edit(root, 'packages/demo/src/index.ts', '/** A key summary. */', "import type { paths } from './generated/paths.gen.js';\n\n/** The health check result. */\nexport type Health = paths['/health'];\n\n/** A key summary. */");
+      }
+      const r: Result = compareApis({ baseRoot: base, headRoot: next });
+      expect(codes(r, '@fixture/demo-core')).toEqual(['non-breaking export-added export `VERSION` (const) added']);
+      expect(codes(r, '@fixture/demo')).toEqual(['non-breaking generated-type-changed export `Health` (type) changed only through the generated types (src/generated/)']);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+      rmSync(next, { recursive: true, force: true });
+    }
   });
 
   it('reports no change between identical trees', () => {
