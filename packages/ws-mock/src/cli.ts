@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// s2sdk-ws-mock <asyncapi.yaml> [--port 4020] [--host 127.0.0.1] [--key KEY:SECRET[:ACCOUNT[:STORE,STORE]]]...
+// s2sdk-ws-mock <asyncapi.yaml> [--port 4020] [--host 127.0.0.1] [--key KEY:SECRET[:ACCOUNT[:STORE,STORE]]]... [--credential ROLE=PATH]...
 import { parseArgs } from 'node:util';
 import { AsyncApiCodegenError } from '@s2sdk/asyncapi-codegen';
+import { CREDENTIAL_ROLES, parseCredentialPath } from './credentials';
 import { startMockServer } from './server';
-import type { MockKey } from './types';
+import type { CredentialPaths, CredentialRole, MockKey } from './types';
 
 const USAGE = `Usage: s2sdk-ws-mock <asyncapi.yaml> [options]
 
@@ -12,6 +13,11 @@ Serves a mock of an AsyncAPI 3 request/reply WebSocket API. Prints the URL on st
   --host <addr>         interface to listen on (default 127.0.0.1)
   --key <K:S[:A[:S1,S2]]>  accept API key K with secret S (account id A, store ids S1,S2); repeatable.
                         Without --key any non-empty key and secret are accepted.
+  --credential <ROLE=PATH>  where the login request carries a credential: ROLE is key, secret or
+                        scope, PATH a dot path from the frame root (e.g. key=payload.apiKey);
+                        repeatable. Default: the fields marked x-s2sdk-credential in the document,
+                        else key=payload.token secret=payload.metadata.secret
+                        scope=payload.metadata.storeId.
   --chunks <n>          chunks sent before the final reply of streaming requests (default 3)
   --delay <ms>          delay every answer
   --auth-timeout <ms>   close with 4408 when a connection has not authenticated in time
@@ -22,6 +28,14 @@ function parseKey(spec: string): MockKey {
   const [key, secret, accountId, stores] = spec.split(':');
   if (!key || !secret) throw new Error('--key expects KEY:SECRET[:ACCOUNT_ID[:STORE_ID,STORE_ID]]');
   return { key, secret, ...(accountId ? { accountId } : {}), ...(stores ? { storeIds: stores.split(',').filter(Boolean) } : {}) };
+}
+
+function parseCredential(spec: string, into: CredentialPaths): void {
+  const eq = spec.indexOf('=');
+  const role = eq === -1 ? '' : spec.slice(0, eq);
+  if (!(CREDENTIAL_ROLES as readonly string[]).includes(role)) throw new Error(`--credential expects ROLE=PATH with ROLE one of ${CREDENTIAL_ROLES.join(', ')} (e.g. key=payload.token)`);
+  if (into[role as CredentialRole] !== undefined) throw new Error(`--credential ${role} is given twice`);
+  into[role as CredentialRole] = parseCredentialPath(role, spec.slice(eq + 1)).join('.');
 }
 
 function parseNumber(name: string, value: string | undefined): number | undefined {
@@ -35,6 +49,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   let values;
   let positionals;
   let keys: MockKey[] | undefined;
+  let credentials: CredentialPaths | undefined;
   let port: number;
   let chunkCount: number | undefined;
   let delayMs: number | undefined;
@@ -47,6 +62,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         port: { type: 'string' },
         host: { type: 'string' },
         key: { type: 'string', multiple: true },
+        credential: { type: 'string', multiple: true },
         chunks: { type: 'string' },
         delay: { type: 'string' },
         'auth-timeout': { type: 'string' },
@@ -61,6 +77,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     if (positionals.length !== 1) throw new Error('expected one AsyncAPI document');
     keys = values.key?.map(parseKey);
+    if (values.credential) {
+      credentials = {};
+      for (const c of values.credential) parseCredential(c, credentials);
+    }
     port = parseNumber('port', values.port) ?? 4020;
     chunkCount = parseNumber('chunks', values.chunks);
     delayMs = parseNumber('delay', values.delay);
@@ -77,6 +97,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       port,
       ...(values.host ? { host: values.host } : {}),
       ...(keys ? { keys } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(chunkCount !== undefined ? { chunkCount } : {}),
       ...(authTimeoutMs !== undefined ? { authTimeoutMs } : {}),
       ...(delayMs ? { faults: { delayMs } } : {}),
@@ -114,6 +135,13 @@ async function main(argv: string[]): Promise<number | undefined> {
   process.stderr.write(
     `s2sdk-ws-mock: serving ${server.model.title} ${server.model.version} (${server.model.operations.length} operations${keys ? `, ${keys.length} key(s)` : ', any key accepted'}); Ctrl-C to stop\n`,
   );
+  if (server.model.authType && server.credentialPaths) {
+    const paths = Object.entries(server.credentialPaths)
+      .filter(([, p]) => p.length)
+      .map(([role, p]) => `${role}=${p.join('|')}`)
+      .join(' ');
+    process.stderr.write(`s2sdk-ws-mock: ${server.model.authType} credentials: ${paths}\n`);
+  }
 
   return undefined;
 }

@@ -4,6 +4,8 @@ export type { MockServer } from './server';
 export type {
   AuthCheck,
   AuthCheckContext,
+  CredentialPaths,
+  CredentialRole,
   Credentials,
   ErrorSpec,
   FaultConfig,

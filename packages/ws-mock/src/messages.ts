@@ -1,5 +1,5 @@
 // Message templates (from examples or generated from schemas) and validators.
-import type { ApiModel, MessageModel } from '@s2sdk/asyncapi-codegen';
+import type { ApiModel, FieldMark, IdentityRole, MessageModel } from '@s2sdk/asyncapi-codegen';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -125,12 +125,16 @@ function isNumeric(schema: SchemaNode, current: unknown): boolean {
 }
 
 /**
- * Fills identity fields of an authentication reply. Where the reply (or its schema, when given:
- * the whole envelope schema) has them, `accountId` fields get the key's account id and ids
- * derived from the example's account id (like `identityId: account-42`) follow; `storeId` fields
- * get the attached store, or are removed when no store is attached.
+ * Fills identity fields of an authentication reply. With `fields` (the reply's
+ * `x-s2sdk-identity` marks, paths from the envelope root) exactly those fields are filled:
+ * `account` fields get the key's account id, `scope` fields the attached store (removed when none
+ * is attached). Without marks, fields are found by name where the reply (or its schema, when
+ * given: the whole envelope schema) has them: `accountId`/`account_id` and `storeId`/`store_id`.
+ * Either way, ids derived from the example's account id (like `identityId: account-42`) follow.
  */
-export function fillIdentity(payload: unknown, identity: Identity, envelopeSchema?: Record<string, unknown>): unknown {
+export function fillIdentity(payload: unknown, identity: Identity, envelopeSchema?: Record<string, unknown>, fields: readonly FieldMark<IdentityRole>[] = []): unknown {
+  const marked = fields.filter((f) => f.path.length > 1 && f.path[0] === 'payload').map((f) => ({ role: f.role, path: f.path.slice(1) }));
+  if (marked.length) return fillMarkedIdentity(payload, identity, envelopeSchema ?? {}, marked);
   const out = clone(payload);
   let exampleAccount: string | undefined;
   const find = (node: unknown): void => {
@@ -166,6 +170,67 @@ export function fillIdentity(payload: unknown, identity: Identity, envelopeSchem
   };
   visit(out, propertiesOf(root, root).get('payload'));
   return out;
+}
+
+/** The schema of the field at `path` under `schema` (following `$defs` references and `allOf` parts). */
+function schemaAt(schema: SchemaNode, path: readonly string[], root: Record<string, unknown>): SchemaNode {
+  let node = schema;
+  for (const p of path) {
+    node = propertiesOf(node, root).get(p);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+function fillMarkedIdentity(payload: unknown, identity: Identity, root: Record<string, unknown>, fields: { role: IdentityRole; path: string[] }[]): unknown {
+  let out = clone(payload);
+  if (!out || typeof out !== 'object' || Array.isArray(out)) out = {};
+  const obj = out as Record<string, unknown>;
+  const payloadSchema = propertiesOf(root, root).get('payload');
+  const get = (path: readonly string[]) => {
+    let node: unknown = obj;
+    for (const p of path) node = node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)[p] : undefined;
+    return node;
+  };
+  const set = (path: readonly string[], value: unknown) => {
+    let node = obj;
+    for (const p of path.slice(0, -1)) {
+      const next = node[p];
+      if (!next || typeof next !== 'object' || Array.isArray(next)) node[p] = {};
+      node = node[p] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = value;
+  };
+  const remove = (path: readonly string[]) => {
+    const parent = get(path.slice(0, -1));
+    if (parent && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[path[path.length - 1]!];
+  };
+  const value = (id: string, path: readonly string[]) => (isNumeric(schemaAt(payloadSchema, path, root), get(path)) && /^-?\d+$/.test(id) ? Number(id) : id);
+  const accountPaths = fields.filter((f) => f.role === 'account').map((f) => f.path);
+  const example = accountPaths.map(get).find((v) => typeof v === 'string' || typeof v === 'number');
+  const exampleAccount = example === undefined ? undefined : String(example);
+  const markedKeys = new Set(fields.map((f) => f.path.join('\u0000')));
+  // Ids derived from the example's account id follow (e.g. identityId: account-42 → account-<id>).
+  if (exampleAccount !== undefined && identity.accountId !== undefined) {
+    const derived = new RegExp(`(^|[^0-9A-Za-z])${escapeRegExp(exampleAccount)}$`);
+    const visit = (node: unknown, path: string[]): void => {
+      if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+        const at = [...path, k];
+        if (markedKeys.has(at.join('\u0000'))) continue;
+        if (typeof v === 'string' && /id$/i.test(k) && derived.test(v)) (node as Record<string, unknown>)[k] = v.replace(derived, `$1${identity.accountId}`);
+        else visit(v, at);
+      }
+    };
+    visit(obj, []);
+  }
+  for (const { role, path } of fields) {
+    if (role === 'account') {
+      if (identity.accountId !== undefined) set(path, value(identity.accountId, path));
+    } else if (identity.storeId !== undefined) set(path, value(identity.storeId, path));
+    else remove(path);
+  }
+  return obj;
 }
 
 /** Small deterministic PRNG (mulberry32). */

@@ -3,12 +3,17 @@ const SENSITIVE = /secret|token|password|passwd|otp|authorization|api[-_]?key|cr
 
 export const REDACTED = '[REDACTED]';
 
-/** A copy of `value` with the values of credential-looking keys replaced by `[REDACTED]`. */
-export function redactDeep(value: unknown, depth = 0): unknown {
+/**
+ * A copy of `value` with the values of credential-looking keys replaced by `[REDACTED]`, and so is
+ * every value equal to one of `values` (e.g. the secret read from a marked credential field,
+ * whatever its field is called).
+ */
+export function redactDeep(value: unknown, values: readonly unknown[] = [], depth = 0): unknown {
+  if (values.length && value !== '' && values.includes(value)) return REDACTED;
   if (depth > 20 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, values, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactDeep(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactDeep(v, values, depth + 1);
   return out;
 }
 
@@ -33,19 +38,25 @@ function sensitiveStrings(value: unknown, out: { values: Set<string>; complete: 
 /**
  * What the mock keeps of a received frame's text: `raw` with the values of credential-looking
  * fields of `parsed` (and every string in `known`, e.g. the configured secrets) replaced by
- * `[REDACTED]`. When a value cannot be found verbatim (unusual escaping), the redacted JSON of
+ * `[REDACTED]` (so are `values`). When a value cannot be found verbatim (unusual escaping), the redacted JSON of
  * `parsed` is kept instead, so a secret is never kept.
  */
-export function redactRaw(raw: string, parsed: unknown, known: readonly string[] = []): string {
+export function redactRaw(raw: string, parsed: unknown, known: readonly string[] = [], values: readonly unknown[] = []): string {
   const found = { values: new Set<string>(), complete: true };
   if (parsed !== undefined) sensitiveStrings(parsed, found);
+  // `values` (e.g. the secret of a marked credential field) are replaced wherever they are a whole JSON value.
+  for (const v of values) {
+    if (typeof v === 'string') {
+      if (v !== '') found.values.add(v);
+    } else if (v !== undefined && v !== null) found.complete = false;
+  }
   let text: string | undefined = found.complete ? raw : undefined;
   for (const v of found.values) {
     if (text === undefined) break;
     const encoded = JSON.stringify(v);
     text = text.includes(encoded) ? text.split(encoded).join(JSON.stringify(REDACTED)) : undefined;
   }
-  text ??= JSON.stringify(redactDeep(parsed));
+  text ??= JSON.stringify(redactDeep(parsed, values));
   for (const k of known) if (k.length > 0 && text.includes(k)) text = text.split(k).join(REDACTED);
   return text;
 }

@@ -6,8 +6,9 @@ import { inspect } from 'node:util';
 import { loadApiModel, type ApiModel, type MessageModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Validators, clone, errorFrame, fillIdentity, frameFrom, prng, templatesFor, type Envelope } from './messages';
+import { describeCredentialPaths, readCredentials, resolveCredentialPaths } from './credentials';
 import { redactDeep, redactRaw } from './redact';
-import type { Credentials, ErrorSpec, FaultConfig, FaultSwitches, Identity, MockKey, MockServerOptions, ReceivedFrameData } from './types';
+import type { CredentialRole, Credentials, ErrorSpec, FaultConfig, FaultSwitches, Identity, MockKey, MockServerOptions, ReceivedFrameData } from './types';
 
 /** Close codes used by the mock (and understood by clients following the conventions). */
 export const CloseCodes = {
@@ -98,6 +99,11 @@ export interface MockServer extends EventEmitter {
   /** Connections accepted so far. */
   readonly connections: number;
   /**
+   * The fields the authentication request's credentials are read from, per role, as dot paths
+   * from the frame root (candidates in order); undefined when a `credentials` function is used.
+   */
+  readonly credentialPaths: Readonly<Record<CredentialRole, readonly string[]>> | undefined;
+  /**
    * Makes `key` unusable, as when an API key is revoked or expires: sockets logged in with it stay
    * open, but every later request on them gets the error reply with `code` (default
    * `api_key_revoked`; use `api_key_expired` for expiry) until the socket logs in again with
@@ -132,12 +138,6 @@ function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
   });
 }
 
-function defaultCredentials(payload: unknown): Credentials {
-  const p = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
-  const meta = (p.metadata && typeof p.metadata === 'object' ? p.metadata : {}) as Record<string, unknown>;
-  return { key: p.token, secret: meta.secret, storeId: meta.storeId };
-}
-
 function sameSecret(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
@@ -166,7 +166,6 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const host = options.host ?? '127.0.0.1';
   const chunkCount = options.chunkCount ?? 3;
   const requireAuth = options.requireAuth ?? model.authType !== null;
-  const extract = options.credentials ?? defaultCredentials;
   const random = prng(options.seed ?? 1);
   let faults: FaultConfig = clone(options.faults ?? {});
   const maxReceived = options.maxReceived ?? 1000;
@@ -182,6 +181,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const errorType = model.errorType ?? 'error';
   const authOp = model.authType ? operations.get(model.authType) : undefined;
   const authFailureType = authOp ? (authOp.errors.find((e) => e.type !== model.errorType) ?? authOp.errors[0])?.type ?? errorType : errorType;
+  const credentialOption = options.credentials;
+  const credentialPaths = typeof credentialOption === 'function' ? undefined : resolveCredentialPaths(authOp, credentialOption);
+  /** The credentials of an authentication request frame. */
+  const extract = (frame: Envelope): Credentials =>
+    typeof credentialOption === 'function' ? credentialOption(frame.payload) : readCredentials(frame, credentialPaths!);
 
   if (options.strict ?? true) {
     const problems: string[] = [];
@@ -259,8 +263,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     if (sw.replyTwice && out.length) client.send(out[out.length - 1]);
   };
 
-  const authenticate = async (client: MockClient, payload: unknown): Promise<Identity | undefined> => {
-    const credentials = extract(payload);
+  const authenticate = async (client: MockClient, payload: unknown, credentials: Credentials): Promise<Identity | undefined> => {
     const storeId = typeof credentials.storeId === 'string' && credentials.storeId ? credentials.storeId : undefined;
     const withStore = (identity: Identity): Identity => {
       const out = { ...identity };
@@ -313,11 +316,23 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         ok = false;
       }
     }
+    // The credentials of an authentication request, read once: for the check, and to redact the
+    // secret wherever it sits (a marked field need not have a credential-looking name).
+    let credentials: Credentials | undefined;
+    if (ok && isEnvelope(parsed) && authOp && parsed.type === authOp.type) {
+      try {
+        credentials = extract(parsed);
+      } catch (err) {
+        report(err);
+        credentials = {};
+      }
+    }
+    const secrets = credentials?.secret !== undefined && credentials.secret !== null && credentials.secret !== '' ? [credentials.secret] : [];
     // What is kept (and emitted) has its credentials redacted; `parsed` keeps them for the auth check.
     const entry = new ReceivedFrame({
       connection: client.id,
-      raw: redactRaw(raw, ok ? parsed : undefined, knownSecrets),
-      ...(ok && isEnvelope(parsed) ? { frame: redactDeep(parsed) as ReceivedFrameData['frame'] } : {}),
+      raw: redactRaw(raw, ok ? parsed : undefined, knownSecrets, secrets),
+      ...(ok && isEnvelope(parsed) ? { frame: redactDeep(parsed, secrets) as ReceivedFrameData['frame'] } : {}),
     });
     receivedCount++;
     client.receivedCount++;
@@ -369,7 +384,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       const closeAfter = () => {
         if (client.socket.readyState === client.socket.OPEN) client.close(CloseCodes.AUTH_FAILED, 'authentication failed');
       };
-      const identity = await authenticate(client, request.payload);
+      const identity = await authenticate(client, request.payload, credentials ?? {});
       const revocation = identity?.key !== undefined ? revoked.get(identity.key) : undefined;
       if (!identity || revocation) {
         // The refusal code and message come from the spec's example of the failure message when it has one.
@@ -399,7 +414,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       emitter.emit('authenticated', client);
       const frames = await replyFrames(client, op, request);
       const last = frames[frames.length - 1]!;
-      if (!options.replies?.[op.type]) last.payload = fillIdentity(last.payload, identity, op.reply.schema);
+      if (!options.replies?.[op.type]) last.payload = fillIdentity(last.payload, identity, op.reply.schema, op.identityFields);
       dispatch(answer(client, op.type, request.requestId, frames));
       return;
     }
@@ -453,6 +468,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   };
   Object.defineProperties(emitter, {
     connections: { enumerable: true, get: () => connectionCount },
+    credentialPaths: { enumerable: true, get: () => (credentialPaths ? describeCredentialPaths(credentialPaths) : undefined) },
     receivedCount: { enumerable: true, get: () => receivedCount },
     revokedKeys: { enumerable: true, get: () => new Map([...revoked].map(([k, v]) => [k, v.code])) },
     faults: { enumerable: true, get: () => clone(faults) },

@@ -14,9 +14,19 @@ export interface MockKey {
 export interface Credentials {
   key?: unknown;
   secret?: unknown;
-  /** The store the client asks to attach (optional). */
+  /** The scope (e.g. a store) the client asks to attach (optional; the `scope` credential field). */
   storeId?: unknown;
 }
+
+/** Roles of the credential fields of the authentication request (`x-s2sdk-credential`). */
+export type CredentialRole = 'key' | 'secret' | 'scope';
+
+/**
+ * Where the authentication request carries its credentials: per role, a dot path from the frame
+ * root (e.g. `{ key: 'payload.apiKey', secret: 'payload.apiSecret' }`). Roles left out keep their
+ * default (from the document's marks, else the built-in shape).
+ */
+export type CredentialPaths = Partial<Record<CredentialRole, string>>;
 
 /** Who a connection authenticated as. */
 export interface Identity {
@@ -105,8 +115,14 @@ export interface MockServerOptions {
    * key and secret are accepted; an empty list rejects everyone.
    */
   keys?: MockKey[];
-  /** Extracts credentials from the auth payload (default: `{ key: payload.token, secret: payload.metadata.secret, storeId: payload.metadata.storeId }`). */
-  credentials?: (payload: unknown) => Credentials;
+  /**
+   * Where the authentication request carries its credentials: dot paths per role
+   * (`{ key: 'payload.apiKey' }`, overriding those roles only), or a function extracting them from
+   * the request payload. Default: the fields the document marks with `x-s2sdk-credential: key |
+   * secret | scope`; a document without marks gets `{ key: payload.token, secret:
+   * payload.metadata.secret, scope: payload.metadata.storeId }`.
+   */
+  credentials?: CredentialPaths | ((payload: unknown) => Credentials);
   /** Replaces the key/secret comparison. */
   authCheck?: AuthCheck;
   /** Require the authentication request first (default: true when the document has an `x-s2sdk-auth` operation). */

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NOTES, connect, fixture, pkgDir, waitFor } from './helpers';
+import { NOTES, VAULT, connect, fixture, pkgDir, unmarkedCopy, waitFor } from './helpers';
 
 const CLI = join(pkgDir, 'src', 'cli.ts');
 /** How long a started CLI may take to print its URL, and a CLI run to finish. */
@@ -64,6 +64,34 @@ describe('s2sdk-ws-mock CLI', { timeout: 60_000 }, () => {
     await waitFor(() => cli.out().includes('ws://'), () => `the URL (stderr: ${cli.err()})`, URL_WAIT_MS);
     cli.child.kill('SIGINT');
     expect(await cli.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('reads the login credentials from --credential paths (a document without x-s2sdk-credential marks)', async () => {
+    const copy = unmarkedCopy(VAULT);
+    try {
+      const cli = startCli([copy.path, '--port', '0', '--key', 'ak_cli:pp_cli:acme', '--credential', 'key=payload.apiKey', '--credential', 'secret=payload.passphrase']);
+      const url = await waitFor(() => /^(ws:\/\/127\.0\.0\.1:\d+\/rpc)\n/.exec(cli.out())?.[1], () => `the URL on stdout (stderr: ${cli.err()})`, URL_WAIT_MS);
+      const s = await connect(url);
+      expect((await s.request('session.open', { apiKey: 'ak_cli', passphrase: 'pp_wrong' })).type).toBe('session.denied');
+      const ok = await connect(url);
+      expect((await ok.request('session.open', { apiKey: 'ak_cli', passphrase: 'pp_cli' })).type).toBe('session.opened');
+      expect((await ok.request('item.list', {})).type).toBe('item.list.ok');
+      expect(cli.err()).toContain('session.open credentials: key=payload.apiKey secret=payload.passphrase scope=payload.metadata.storeId');
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toEqual({ code: 0, signal: null });
+      expect(cli.out() + cli.err()).not.toContain('pp_cli');
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it('exits 1 with usage on bad --credential values', () => {
+    const badRole = runCli([VAULT, '--credential', 'password=payload.x']);
+    expect(badRole.status).toBe(1);
+    expect(badRole.stderr).toContain('--credential expects ROLE=PATH with ROLE one of key, secret, scope');
+    const badPath = runCli([VAULT, '--credential', 'key=apiKey']);
+    expect(badPath.status).toBe(1);
+    expect(badPath.stderr).toContain('must start at the frame root with "payload."');
   });
 
   it('exits 1 with the problems for an invalid document', () => {

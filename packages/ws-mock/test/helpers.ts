@@ -1,10 +1,28 @@
-import { dirname, join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
 export const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const fixture = (...parts: string[]) => join(pkgDir, 'test', 'fixtures', ...parts);
 export const NOTES = fixture('notes-api.yaml');
+/** A document whose login is `session.open { apiKey, passphrase, workspace }`, with x-s2sdk-credential / x-s2sdk-identity marks. */
+export const VAULT = fixture('vault-api.yaml');
+
+/** Writes `file` without its x-s2sdk-credential / x-s2sdk-identity lines to a temporary directory; returns the copy's path and its cleanup. */
+export function unmarkedCopy(file: string): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-mock-unmarked-'));
+  const path = join(dir, basename(file));
+  const text = readFileSync(file, 'utf8');
+  const stripped = text
+    .split('\n')
+    .filter((line) => !/^\s*x-s2sdk-(credential|identity):/.test(line))
+    .join('\n');
+  if (stripped === text) throw new Error(`${file} has no marks to strip`);
+  writeFileSync(path, stripped);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export interface Frame {
   type: string;
