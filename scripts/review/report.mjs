@@ -1,6 +1,6 @@
 // Markdown rendering of the spec review (for stdout, reports/spec-review.md and the PR step summary).
-const ICON = { breaking: '🔴 breaking', 'non-breaking': '🟢 non-breaking', unclassified: '🟡 review', docs: '⚪ docs' };
-const ORDER = ['breaking', 'unclassified', 'non-breaking', 'docs'];
+const ICON = { breaking: '🔴 breaking', behaviour: '🟠 behaviour', 'non-breaking': '🟢 non-breaking', unclassified: '🟡 review', docs: '⚪ docs' };
+const ORDER = ['breaking', 'behaviour', 'unclassified', 'non-breaking', 'docs'];
 
 const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 

@@ -101,12 +101,16 @@ describe('spec review CLI on a git repository', () => {
     // change only the shared schema file the spec references: the base must read the OLD file
     const key = join(repo, 'specs/demo/schemas/key.yaml');
     writeFileSync(key, readFileSync(key, 'utf8').replace('    enum: [active, expired, revoked]', '    enum: [active, expired]'));
+    // and mark expireKey retry-safe: the generated client starts retrying it (a behaviour change)
+    const spec = join(repo, 'specs/demo/openapi.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('      operationId: expireKey\n', '      operationId: expireKey\n      x-idempotent: true\n'));
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'narrow the key status');
     const r = cli(repo, reviewCli, '--base', 'HEAD~1', '--no-lint');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('🟢 non-breaking');
     expect(r.stdout).toContain('`items[].status`: enum value(s) "revoked" removed');
+    expect(r.stdout).toMatch(/\| 🟠 behaviour \| POST \/keys\/\{id\}\/expire \| x-idempotent \(none\) → true: the client now retries this operation .* \| `retry-safety-added` \|/);
     // additive/narrowing only → patch for a 0.x package; no lint section with --no-lint
     expect(r.stdout).toContain('| `@fixture/demo` | 0.1.0 | minor | **patch** → 0.1.1 |');
     expect(r.stdout).not.toContain('**Lint**');

@@ -13,7 +13,7 @@ import { compareOpenApi } from '../review/openapi-diff.mjs';
 // @ts-ignore
 import { compareAsyncApi } from '../review/asyncapi-diff.mjs';
 // @ts-ignore
-import { compareSchema } from '../review/schema-diff.mjs';
+import { compareSchema, genericDiff, morePaths } from '../review/schema-diff.mjs';
 // @ts-ignore
 import { bumpFor, maxBump, nextVersion } from '../review/semver.mjs';
 // @ts-ignore
@@ -22,7 +22,7 @@ import { declaredBumps, readChangesets } from '../review/changesets.mjs';
 import { dependentsOf, discoverPackages, discoverSpecs, packagesForSpec } from '../lib/discover.mjs';
 
 interface Change {
-  severity: 'breaking' | 'non-breaking' | 'docs' | 'unclassified';
+  severity: 'breaking' | 'behaviour' | 'non-breaking' | 'docs' | 'unclassified';
   code: string;
   where: string;
   message: string;
@@ -68,7 +68,15 @@ describe('OpenAPI comparator', () => {
     expect(changes.find((c) => c.code === 'response-field-removed')!.message).toContain('`items[].username`');
     expect(changes.find((c) => c.code === 'type-changed')!.message).toContain('`expiry` type changed from integer to string');
     // the additive parts of the same pair are not called breaking
-    expect(of(changes, 'non-breaking')).toEqual(['security-scheme-added @ components.securitySchemes', 'response-status-added @ POST /keys/{id}/expire']);
+    expect(of(changes, 'non-breaking')).toEqual([
+      'security-scheme-added @ components.securitySchemes',
+      // `expiry` became a string with format date-time: the format is reported too (a narrower output)
+      'format-added @ POST /authtokens response 200 (application/json)',
+      'response-status-added @ POST /keys/{id}/expire',
+    ]);
+    // nothing left unexplained; the document version is documentation
+    expect(of(changes, 'unclassified')).toEqual([]);
+    expect(changes.find((c) => c.severity === 'docs')!.message).toContain('/info/version');
   });
 
   it('classifies every additive change of the additive pair as non-breaking', () => {
@@ -127,10 +135,52 @@ describe('OpenAPI comparator', () => {
   it('flags a structural change it cannot classify for review instead of ignoring it', () => {
     const raw = baseOpenapi();
     const head = clone(raw);
-    head.paths['/keys'].get['x-idempotent'] = false;
+    head.paths['/keys'].get['x-rate-limit'] = 10;
     const changes: Change[] = compareOpenApi(raw, head);
     expect(changes.map((c) => c.severity)).toEqual(['unclassified']);
-    expect(changes[0]!.message).toContain('x-idempotent');
+    expect(changes[0]!.message).toContain('`/paths/~1keys/get/x-rate-limit`');
+  });
+
+  it('reports what no rule claims for review even when other changes are classified (fixture pair)', () => {
+    const changes: Change[] = compareOpenApi(dereference(fx('pairs/openapi-unclaimed/base.yaml')), dereference(fx('pairs/openapi-unclaimed/head.yaml')));
+    expect(of(changes, 'non-breaking')).toEqual(['response-status-added @ GET /orders', 'request-default-added @ POST /orders request body (application/json)']);
+    expect(of(changes, 'breaking')).toEqual([]);
+    const review = changes.filter((c) => c.severity === 'unclassified');
+    expect(review.map((c) => c.code)).toEqual(['request-default-changed', 'unclassified-change']);
+    expect(review[0]!.message).toBe('`currency` default changed from "INR" to "USD": requests that omit it now get another value — review by hand');
+    // every unexplained path, with the classified changes around them; a field named `description` is not documentation
+    expect(review[1]!.message).toBe(
+      '4 structural change(s) no rule classifies — review by hand: ' +
+        '`/paths/~1orders/post/requestBody/content/application~1json/schema/properties/items/uniqueItems`, ' +
+        '`/paths/~1orders/post/requestBody/content/application~1json/schema/properties/description/x-internal`, ' +
+        '`/paths/~1orders/post/x-rate-limit`, `/components/schemas/Unused/properties/note/type`',
+    );
+    expect(changes.find((c) => c.code === 'request-default-added')!.message).toBe('`quantity` defaults to 1 when omitted (the field stays optional)');
+  });
+
+  it('classifies x-idempotent changes by the retry behaviour they change (fixture pair)', () => {
+    const changes: Change[] = compareOpenApi(dereference(fx('pairs/openapi-unclaimed/base.yaml')), dereference(fx('pairs/openapi-unclaimed/head.yaml')));
+    // removing `x-idempotent: true` from a POST: the client stops retrying it; adding it: the client starts
+    expect(of(changes, 'behaviour')).toEqual(['retry-safety-removed @ POST /orders/{id}/accept', 'retry-safety-added @ POST /orders/{id}/recompute']);
+    expect(changes.find((c) => c.code === 'retry-safety-removed')!.message).toMatch(/^x-idempotent true → \(none\): the client no longer retries this operation/);
+    // marking a GET idempotent restates the method's default: no behaviour change, documentation
+    expect(of(changes, 'docs')).toEqual(['retry-safety-restated @ GET /orders', 'docs-changed @ document']);
+    // x-idempotent: false on a GET stops its retries too
+    const raw = baseOpenapi();
+    const head = clone(raw);
+    head.paths['/keys'].get['x-idempotent'] = false;
+    expect(of(compareOpenApi(raw, head), 'behaviour')).toEqual(['retry-safety-removed @ GET /keys']);
+  });
+
+  it('lists every unexplained difference (no silent cap) and says how many are not shown', () => {
+    const base = { paths: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`/p${i}`, { get: { 'x-n': 1 } }])) };
+    const head = structuredClone(base);
+    for (const item of Object.values(head.paths)) item.get['x-n'] = 2;
+    const { structural } = genericDiff(base, head);
+    expect(structural.length).toBe(60);
+    expect(morePaths(structural)).toMatch(/`\/paths\/~1p7\/get\/x-n` … and 52 more$/);
+    const changes: Change[] = compareOpenApi({ openapi: '3.1.0', ...base }, { openapi: '3.1.0', ...head });
+    expect(changes[0]!.message).toMatch(/^60 structural change\(s\) no rule classifies — review by hand: .* … and 52 more$/);
   });
 
   it('terminates on recursive schemas', () => {
@@ -178,6 +228,15 @@ describe('AsyncAPI comparator', () => {
         'request-optional-field-added @ message `auth.login` payload',
         'response-field-added @ message `auth.success` payload',
       ].sort(),
+    );
+  });
+
+  it('reports what no rule claims for review even when other changes are classified (fixture pair)', () => {
+    const changes: Change[] = compareAsyncApi(baseAsyncapi(), dereference(fx('pairs/asyncapi-unclaimed.yaml')));
+    expect(changes.map((c) => `${c.severity} ${c.code}`)).toEqual(['non-breaking request-optional-field-added', 'unclassified unclassified-change']);
+    expect(changes[1]!.message).toBe(
+      '2 structural change(s) no rule classifies — review by hand: ' +
+        '`/channels/ws/messages/authLogin/payload/properties/payload/properties/metadata/properties/secret/x-s2sdk-credential`, `/operations/keysList/x-s2sdk-priority`',
     );
   });
 
