@@ -11,8 +11,10 @@
 //      declaration files checked too) with the workspace's TypeScript;
 //   5. runs it against local mocks:
 //      - REST: Prism (the workspace's) on each OpenAPI spec whose package declares a factory;
-//        the program calls a GET operation that needs no credentials and no parameters (a
-//        health check) through the packed client's raw openapi-fetch client;
+//        the program calls one operation through the packed client's raw openapi-fetch client,
+//        authenticated with the package's `s2sdk.mockOptions` (Prism checks that credentials
+//        are present): a parameter-free GET (a health check first), else one with example
+//        parameters, else e.g. a POST with the spec's request example (see targets.mjs);
 //      - WebSocket: the packed @s2sdk/ws-mock (library) on each AsyncAPI spec whose package
 //        declares a factory; the program connects with the packed client and sends a request
 //        with the example payload from the spec.
@@ -20,9 +22,8 @@
 //   factory      exported factory name;   rawClient  property holding the openapi-fetch client;
 //   mockOptions  TypeScript expression for the factory's options, with `baseUrl` (REST) or `url`
 //                (WebSocket) in scope — default `{ baseUrl }` / `{ url }`.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ import { discoverSpecs, specsForPackage } from '../lib/discover.mjs';
 import { dereference } from '../review/load.mjs';
 import { pickRestOperation, pickWsRequest } from './targets.mjs';
 import { buildAll, packTo, publicPackages, repoRoot, toolEnv } from './lib.mjs';
+import { startPrism } from './prism.mjs';
 
 const { values } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, root: { type: 'string' } } });
 // packages and specs come from --root (default: this repository); tools (Prism, TypeScript) from the workspace
@@ -52,58 +54,6 @@ function run(cmd, args, cwd, opts = {}) {
     const e = /** @type {any} */ (err);
     throw new Error(`${cmd} ${args.join(' ')} failed (in ${cwd}):\n${String(e.stdout ?? '')}${String(e.stderr ?? e.message)}`.trim());
   }
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function startPrism(specAbs) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/@stoplight/prism-cli/dist/index.js'), 'mock', specAbs, '-h', '127.0.0.1', '-p', String(port)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...cleanEnv(), FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
-  let output = '';
-  await new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`Prism did not start on ${specAbs}:\n${output}`)), 120_000);
-    const onData = (c) => {
-      output += c.toString();
-      if (/listening on/i.test(output)) {
-        clearTimeout(timer);
-        res(undefined);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`Prism exited (${code}) on ${specAbs}:\n${output}`));
-    });
-  });
-  child.stdout.resume();
-  child.stderr.resume();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((res) => {
-        if (child.exitCode !== null || child.signalCode !== null) return res(undefined);
-        child.once('exit', () => res(undefined));
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          res(undefined);
-        }
-      }),
-  };
 }
 
 const failures = [];
@@ -173,7 +123,7 @@ try {
       if (spec.kind === 'openapi') {
         const op = pickRestOperation(doc);
         if (op) rest.push({ pkg: p, spec, op });
-        else console.log(`   (${p.name}: ${spec.path} has no GET operation without credentials or required parameters: import and type check only)`);
+        else failures.push(`${p.name}: ${spec.path} has no operation the consumer check can call (a GET without required parameters, or an operation whose required parameters and body have examples)`);
       } else {
         const req = pickWsRequest(doc);
         if (req) wsTargets.push({ pkg: p, spec, req });
@@ -195,13 +145,18 @@ try {
     imports.push(`import { ${t.pkg.factory} as restFactory${i} } from '${t.pkg.name}';`);
     const raw = t.pkg.pkg.s2sdk?.rawClient ? `.${t.pkg.pkg.s2sdk.rawClient}` : '';
     const opts = t.pkg.pkg.s2sdk?.mockOptions ?? '{ baseUrl }';
+    const method = t.op.method.toUpperCase();
+    const init = {};
+    if (Object.keys(t.op.params).length) init.params = t.op.params;
+    if ('body' in t.op) init.body = t.op.body;
+    const args = [JSON.stringify(t.op.path), ...(Object.keys(init).length ? [JSON.stringify(init)] : [])].join(', ');
     lines.push(
       `{`,
       `  const baseUrl = process.env.S2SDK_REST_${i}!;`,
       `  const client = restFactory${i}(${opts});`,
-      `  const result = await client${raw}.GET(${JSON.stringify(t.op.path)});`,
-      `  if (!result.response.ok) throw new Error(\`${t.pkg.name} GET ${t.op.path}: HTTP \${result.response.status}\`);`,
-      `  console.log(\`rest ${t.pkg.name} GET ${t.op.path} → \${result.response.status} \${describe(result.data)}\`);`,
+      `  const result = await client${raw}.${method}(${args});`,
+      `  if (!result.response.ok) throw new Error(\`${t.pkg.name} ${method} ${t.op.path}: HTTP \${result.response.status}\`);`,
+      `  console.log(\`rest ${t.pkg.name} ${method} ${t.op.path} → \${result.response.status} \${describe(result.data)}\`);`,
       `}`,
     );
   });
@@ -256,7 +211,7 @@ try {
     step('run it against local mocks');
     const env = {};
     for (const [i, t] of rest.entries()) {
-      const prism = await startPrism(t.spec.abs);
+      const prism = await startPrism(t.spec.abs, { env: cleanEnv() });
       cleanups.push(prism.stop);
       env[`S2SDK_REST_${i}`] = prism.url;
       console.log(`   Prism on ${t.spec.path}: ${prism.url}`);

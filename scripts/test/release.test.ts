@@ -3,7 +3,7 @@
 // check (tarballs installed in a fresh project outside the workspace, ESM + CJS imports,
 // a type-checked program run against Prism on the package's spec).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { checkExports, runtimeEntries } from '../release/lib.mjs';
 import { budgetFor } from '../release/size.mjs';
 // @ts-ignore
 import { pickRestOperation, pickWsRequest } from '../release/targets.mjs';
+// @ts-ignore
+import { startPrism } from '../release/prism.mjs';
 // @ts-ignore
 import { dereference } from '../review/load.mjs';
 
@@ -80,14 +82,209 @@ paths:
         '200': { description: Items. }
 `;
 
+// A secured API whose only operation is a POST (like platform-auth's token revocation): the
+// consumer check must call it with the request example and the package's mockOptions credentials.
+const SECURE_SPEC = `openapi: 3.1.0
+info: { title: Secure API, version: 1.0.0 }
+servers: [{ url: 'https://secure.invalid' }]
+security: [{ apiKey: [] }]
+paths:
+  /tokens:
+    post:
+      operationId: createToken
+      x-idempotent: false
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: object, required: [user], properties: { user: { type: string } } }
+      responses:
+        '200': { description: A token. }
+  /tokens/revoke:
+    post:
+      operationId: revokeToken
+      x-idempotent: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [token]
+              additionalProperties: false
+              properties:
+                token: { type: string, minLength: 1 }
+            examples:
+              documented: { value: { token: revoke-me } }
+      responses:
+        '200':
+          description: Revoked.
+          content:
+            application/json:
+              schema: { type: object, required: [revoked], properties: { revoked: { type: boolean } } }
+              example: { revoked: true }
+components:
+  securitySchemes:
+    apiKey: { type: apiKey, in: header, name: X-Api-Key }
+`;
+const SECURE_DTS = `export interface SecureClient {
+  readonly raw: {
+    POST(path: '/tokens/revoke', init: { body: { token: string } }): Promise<{ data?: { revoked: boolean }; error?: string; response: Response }>;
+    POST(path: '/tokens', init: { body: { user: string } }): Promise<{ data?: unknown; error?: string; response: Response }>;
+  };
+}
+/** Creates a client for the Secure API (every call carries the API key). */
+export declare function createSecureClient(options: { baseUrl: string; apiKey?: string }): SecureClient;
+`;
+const SECURE_BODY = `function createSecureClient(options) {
+  const baseUrl = options.baseUrl.replace(/\\/$/, '');
+  return {
+    raw: {
+      async POST(path, init) {
+        const headers = { 'content-type': 'application/json' };
+        if (options.apiKey) headers['x-api-key'] = options.apiKey;
+        const response = await fetch(baseUrl + path, { method: 'POST', headers, body: JSON.stringify(init.body) });
+        if (!response.ok) return { error: await response.text(), response };
+        return { data: await response.json(), response };
+      },
+    },
+  };
+}
+`;
+
+// A request/reply WebSocket API (the conventions of docs/ARCHITECTURE.md, written as JSON, which is
+// YAML too), its client and a mock package (found by its `ws-mock` bin) the consumer check runs it against.
+const WS_SPEC = JSON.stringify(
+  {
+    asyncapi: '3.0.0',
+    info: { title: 'Hello WS', version: '1.0.0' },
+    channels: {
+      ws: {
+        address: '/ws',
+        messages: {
+          authLogin: { $ref: '#/components/messages/authLogin' },
+          authSuccess: { $ref: '#/components/messages/authSuccess' },
+          itemsList: { $ref: '#/components/messages/itemsList' },
+          itemsListOk: { $ref: '#/components/messages/itemsListOk' },
+        },
+      },
+    },
+    operations: {
+      authLogin: { action: 'send', 'x-s2sdk-auth': true, channel: { $ref: '#/channels/ws' }, messages: [{ $ref: '#/channels/ws/messages/authLogin' }], reply: { channel: { $ref: '#/channels/ws' }, messages: [{ $ref: '#/channels/ws/messages/authSuccess' }] } },
+      itemsList: { action: 'send', channel: { $ref: '#/channels/ws' }, messages: [{ $ref: '#/channels/ws/messages/itemsList' }], reply: { channel: { $ref: '#/channels/ws' }, messages: [{ $ref: '#/channels/ws/messages/itemsListOk' }] } },
+    },
+    components: {
+      messages: {
+        authLogin: { name: 'auth.login', payload: { type: 'object', properties: { type: { const: 'auth.login' }, requestId: { type: 'string' }, payload: { type: 'object' } } } },
+        authSuccess: { name: 'auth.success', payload: { type: 'object', properties: { type: { const: 'auth.success' }, requestId: { type: 'string' }, payload: { type: 'object' } } } },
+        itemsList: {
+          name: 'items.list',
+          payload: { type: 'object', properties: { type: { const: 'items.list' }, requestId: { type: 'string' }, payload: { type: 'object', properties: { limit: { type: 'integer' } } } } },
+          examples: [{ name: 'five', payload: { type: 'items.list', requestId: 'r-1', payload: { limit: 5 } } }],
+        },
+        itemsListOk: { name: 'items.list.ok', payload: { type: 'object', properties: { type: { const: 'items.list.ok' }, requestId: { type: 'string' }, payload: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } } } } },
+      },
+    },
+  },
+  null,
+  2,
+);
+const WS_CLIENT_DTS = `export interface HelloWs {
+  request(type: 'items.list', payload: { limit?: number }): Promise<{ items: string[] }>;
+  close(): Promise<void>;
+}
+/** Connects and logs in with the token. */
+export declare function connectHelloWs(options: { url: string; token: string }): Promise<HelloWs>;
+`;
+const WS_CLIENT_BODY = `async function connectHelloWs(options) {
+  const socket = new WebSocket(options.url);
+  await new Promise((res, rej) => { socket.once('open', res); socket.once('error', rej); });
+  const pending = new Map();
+  let next = 0;
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    const p = pending.get(frame.requestId);
+    if (!p) return;
+    pending.delete(frame.requestId);
+    if (frame.type === 'error') p.rej(new Error(frame.payload.code));
+    else p.res(frame.payload);
+  });
+  const send = (type, payload) => new Promise((res, rej) => {
+    const requestId = 'c-' + ++next;
+    pending.set(requestId, { res, rej });
+    socket.send(JSON.stringify({ type, requestId, payload }));
+  });
+  await send('auth.login', { token: options.token });
+  return {
+    request: (type, payload) => send(type, payload),
+    close: () => new Promise((res) => { socket.once('close', res); socket.close(); }),
+  };
+}
+`;
+const WS_MOCK_DTS = `export interface MockServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+/** Serves the request/reply WebSocket API of an AsyncAPI document (JSON) on 127.0.0.1. */
+export declare function startMockServer(options: { spec: string; port?: number }): Promise<MockServer>;
+`;
+const WS_MOCK_BODY = `async function startMockServer(options) {
+  const spec = JSON.parse(readFileSync(options.spec, 'utf8'));
+  const types = new Set(Object.values(spec.components.messages).map((m) => m.name));
+  const server = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0 });
+  await new Promise((res) => server.once('listening', res));
+  server.on('connection', (socket) => {
+    let authed = false;
+    socket.on('message', (data) => {
+      const { type, requestId, payload } = JSON.parse(String(data));
+      const reply = (t, p) => socket.send(JSON.stringify({ type: t, requestId, payload: p }));
+      if (type === 'auth.login') {
+        authed = typeof payload.token === 'string' && payload.token.length > 0;
+        return authed ? reply('auth.success', {}) : reply('error', { code: 'unauthenticated' });
+      }
+      if (!authed) return reply('error', { code: 'unauthenticated' });
+      if (!types.has(type + '.ok')) return reply('error', { code: 'unknown_type' });
+      reply(type + '.ok', { items: Array.from({ length: payload.limit ?? 1 }, (_, i) => 'item-' + i) });
+    });
+  });
+  return {
+    url: 'ws://127.0.0.1:' + server.address().port + '/ws',
+    close: () => new Promise((res) => { for (const c of server.clients) c.terminate(); server.close(() => res(undefined)); }),
+  };
+}
+`;
+
 function write(root: string, file: string, content: string | object) {
   const abs = join(root, file);
   mkdirSync(dirname(abs), { recursive: true });
   writeFileSync(abs, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
 }
 
-/** A repository with one well-formed package generated from a spec (hello) and, optionally, a broken one. */
-function fixtureRepo(withBroken: boolean): string {
+/** A well-formed package (ESM + CJS + declarations) with hand-written dist files. */
+function fixturePackage(root: string, dir: string, pkg: object, esmBody: string, esmImports: string, cjsRequires: string, exportsNames: string[], dts: string) {
+  write(root, `packages/${dir}/package.json`, {
+    version: '0.1.0',
+    license: 'MIT',
+    type: 'module',
+    main: './dist/index.cjs',
+    module: './dist/index.js',
+    types: './dist/index.d.ts',
+    exports: goodExports,
+    files: ['dist'],
+    ...pkg,
+  });
+  write(root, `packages/${dir}/dist/index.js`, `${esmImports}${esmBody}export { ${exportsNames.join(', ')} };\n`);
+  write(root, `packages/${dir}/dist/index.cjs`, `'use strict';\n${cjsRequires}${esmBody}${exportsNames.map((n) => `exports.${n} = ${n};\n`).join('')}`);
+  write(root, `packages/${dir}/dist/index.d.ts`, dts);
+  write(root, `packages/${dir}/dist/index.d.cts`, dts);
+}
+
+/**
+ * A repository with one well-formed package generated from a spec (hello) and, optionally, a
+ * broken one, and the packages of the consumer check's other branches: an authenticated API
+ * whose only operations are POSTs (secure) and a WebSocket API with its client and mock.
+ */
+function fixtureRepo(withBroken: boolean, { consumers = false } = {}): string {
   const root = mkdtempSync(join(tmpdir(), 's2sdk-release-fixture-'));
   write(root, 'specs/hello/openapi.yaml', HELLO_SPEC);
   write(root, 'packages/hello/package.json', {
@@ -122,6 +319,41 @@ function fixtureRepo(withBroken: boolean): string {
     write(root, 'packages/broken/dist/index.js', 'export const answer = 42;\n');
     write(root, 'packages/broken/dist/index.cjs', "'use strict';\nexports.answer = 42;\n");
     write(root, 'packages/broken/dist/index.d.ts', 'export declare const answer: number;\n');
+  }
+  if (consumers) {
+    write(root, 'specs/secure/openapi.yaml', SECURE_SPEC);
+    fixturePackage(
+      root,
+      'secure',
+      { name: '@fixture/secure', description: 'Fixture client with an API key.', s2sdk: { openapi: 'specs/secure/openapi.yaml', factory: 'createSecureClient', rawClient: 'raw', mockOptions: "{ baseUrl, apiKey: 'consumer-check' }" } },
+      SECURE_BODY,
+      '',
+      '',
+      ['createSecureClient'],
+      SECURE_DTS,
+    );
+    write(root, 'specs/hellows/asyncapi.yaml', WS_SPEC);
+    const wsPeer = { peerDependencies: { ws: '^8.0.0' } };
+    fixturePackage(
+      root,
+      'hello-ws',
+      { name: '@fixture/hello-ws', description: 'Fixture WebSocket client.', ...wsPeer, s2sdk: { asyncapi: 'specs/hellows/asyncapi.yaml', factory: 'connectHelloWs', mockOptions: "{ url, token: 'consumer-check' }" } },
+      WS_CLIENT_BODY,
+      "import { WebSocket } from 'ws';\n",
+      "const { WebSocket } = require('ws');\n",
+      ['connectHelloWs'],
+      WS_CLIENT_DTS,
+    );
+    fixturePackage(
+      root,
+      'hello-ws-mock',
+      { name: '@fixture/hello-ws-mock', description: 'Fixture WebSocket mock.', ...wsPeer, bin: { 'hello-ws-mock': './dist/index.js' } },
+      WS_MOCK_BODY,
+      "import { readFileSync } from 'node:fs';\nimport { WebSocketServer } from 'ws';\n",
+      "const { readFileSync } = require('node:fs');\nconst { WebSocketServer } = require('ws');\n",
+      ['startMockServer'],
+      WS_MOCK_DTS,
+    );
   }
   return root;
 }
@@ -158,6 +390,50 @@ describe('package checks', () => {
       expect(req).toEqual({ type: 'keys.list', payload: {} }); // not auth.login, not the stream
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('picks an authenticated operation when there is no anonymous one: secured like the client, with example parameters or body', () => {
+    const doc = (paths: object, extra: object = {}) => dereference({ doc: { openapi: '3.1.0', info: { title: 't', version: '1' }, paths, ...extra } });
+    const s2s = [{ apiKey: [], apiSecret: [] }, { basic: [] }];
+    const ok = { '200': { description: 'ok' } };
+    // a session-token operation (another client's) and the API-key ones most operations use
+    const mixed = doc({
+      '/session/keys': { get: { security: [{ bearer: [] }], responses: ok } },
+      '/accounts/{id}': { get: { security: s2s, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, example: 7 }], responses: ok } },
+      '/accounts': { get: { security: s2s, responses: ok } },
+    });
+    const a = pickRestOperation(mixed);
+    expect([a.method, a.path, a.params]).toEqual(['get', '/accounts', {}]);
+    // only a GET with a required parameter: its example is sent
+    const withParam = doc({ '/accounts/{id}': { get: { security: s2s, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, example: 7 }], responses: ok } } });
+    expect(pickRestOperation(withParam).params).toEqual({ path: { id: 7 } });
+    // only POSTs (platform-auth): the retry-safe one with a request example
+    const root = fixtureRepo(false, { consumers: true });
+    try {
+      const c = pickRestOperation(dereference(join(root, 'specs/secure/openapi.yaml')));
+      expect([c.method, c.path, c.body]).toEqual(['post', '/tokens/revoke', { token: 'revoke-me' }]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    // nothing callable: a required parameter without an example
+    expect(pickRestOperation(doc({ '/x/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: ok } } }))).toBeUndefined();
+  });
+});
+
+describe('Prism start-up', () => {
+  it('kills the detached child when Prism does not start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's2sdk-prism-fake-'));
+    try {
+      // a "Prism" that never says it is listening
+      const fake = join(dir, 'fake-prism.mjs');
+      writeFileSync(fake, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(dir, 'pid'))}, String(process.pid));\nsetInterval(() => {}, 1000);\n`);
+      await expect(startPrism(join(dir, 'spec.yaml'), { command: [process.execPath, fake], timeoutMs: 1500 })).rejects.toThrow(/Prism did not start/);
+      const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+      expect(pid).toBeGreaterThan(0);
+      expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
@@ -220,21 +496,39 @@ describe('release:dry', () => {
 describe('consumer-check', () => {
   let root: string;
   beforeAll(() => {
-    root = fixtureRepo(false);
+    root = fixtureRepo(false, { consumers: true });
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('installs the tarball outside the workspace, imports it from ESM and CJS, type-checks and calls Prism through it', () => {
+  it('installs the tarballs outside the workspace, imports them from ESM and CJS, type-checks and calls Prism and the WebSocket mock through them', () => {
     const r = run('consumer-check.mjs', '--root', root, '--no-build');
     const out = `${r.stdout}\n${r.stderr}`;
     expect(r.status, out).toBe(0);
     expect(out).toMatch(/fresh project outside the workspace/);
     expect(out).toContain('esm @fixture/hello: 1 exports');
     expect(out).toContain('cjs @fixture/hello: 1 exports');
-    expect(out).toContain('1 REST and 0 WebSocket smoke call(s)');
+    expect(out).toContain('cjs @fixture/hello-ws-mock: 1 exports');
+    expect(out).toContain('2 REST and 1 WebSocket smoke call(s)');
     expect(out).toMatch(/Prism on specs\/hello\/openapi\.yaml: http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toContain('rest @fixture/hello GET /health → 200 { status }');
+    // only POSTs, behind an API key: the retry-safe one, with the spec's request example and the mockOptions credentials
+    expect(out).toContain('rest @fixture/secure POST /tokens/revoke → 200 { revoked }');
+    // the WebSocket branch: the packed mock serves the spec, the packed client logs in (mockOptions) and sends the example request
+    expect(out).toContain('ws @fixture/hello-ws items.list → { items }');
     expect(out).toContain('consumer-check: the packed packages install');
+  });
+
+  it('authenticates with the package\'s mockOptions: without them Prism refuses the call', () => {
+    const pkgFile = join(root, 'packages/secure/package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+    writeFileSync(pkgFile, JSON.stringify({ ...pkg, s2sdk: { ...pkg.s2sdk, mockOptions: '{ baseUrl }' } }, null, 2));
+    try {
+      const r = run('consumer-check.mjs', '--root', root, '--no-build');
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('@fixture/secure POST /tokens/revoke: HTTP 401');
+    } finally {
+      writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+    }
   });
 
   it('fails when the program does not type-check against the packed declarations', () => {
