@@ -253,3 +253,24 @@ export function parseRetryAfter(headers: Headers | Record<string, string>, now: 
   const date = Date.parse(ra);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** Why an API key was rejected (shared by the REST and WebSocket clients). */
+export type KeyRejectionReason = 'expired' | 'revoked' | 'invalid' | 'missing' | 'unknown';
+
+/**
+ * Marker of the "this API key was rejected" errors of the s2sdk packages (a registered symbol,
+ * so it holds across package copies). See {@link isKeyRejected}.
+ */
+export const KEY_REJECTED: unique symbol = Symbol.for('@s2sdk/key-rejected') as never;
+
+/** What every key-rejected error has, over REST and WebSocket. */
+export interface KeyRejected {
+  /** The public key (never the secret) the rejected request was sent under; undefined if unknown. */
+  readonly publicKey: string | undefined;
+  readonly reason: KeyRejectionReason;
+}
+
+/** True for the errors that mean "the server rejected this API key", whichever client threw them. */
+export function isKeyRejected(err: unknown): err is Error & KeyRejected {
+  return err instanceof Error && (err as { [KEY_REJECTED]?: unknown })[KEY_REJECTED] === true;
+}

@@ -1,7 +1,7 @@
 // Typed errors of the WebSocket client, built on @s2sdk/core's error classes: messages are
 // scrubbed of every known secret, and `toJSON`/`util.inspect` render only safe fields.
 // Nothing here is ever built from the authentication frame.
-import { AbortedError, AuthenticationError, NetworkError, S2sdkError, TimeoutError, redact } from '@s2sdk/core';
+import { AbortedError, AuthenticationError, KEY_REJECTED, NetworkError, S2sdkError, TimeoutError, redact, type KeyRejected, type KeyRejectionReason } from '@s2sdk/core';
 
 /** Base class of the errors that only this package throws. */
 export class NiyanthaWsError extends S2sdkError {
@@ -58,7 +58,7 @@ export class WsRequestError<Payload = WsErrorPayload> extends NiyanthaWsError {
  * `@s2sdk/niyantha` (REST): `api_key_revoked` → `revoked`, `api_key_expired` → `expired`,
  * `invalid_api_key` → `invalid`, `unauthenticated` → `missing`, any other code → `unknown`.
  */
-export type KeyRejectionReason = 'expired' | 'revoked' | 'invalid' | 'missing' | 'unknown';
+export type { KeyRejectionReason } from '@s2sdk/core';
 
 const REJECTION_REASONS: Readonly<Record<string, KeyRejectionReason>> = {
   api_key_expired: 'expired',
@@ -67,18 +67,7 @@ const REJECTION_REASONS: Readonly<Record<string, KeyRejectionReason>> = {
   unauthenticated: 'missing',
 };
 
-/**
- * Marker of the "this API key was rejected" errors of the s2sdk packages (a registered symbol, so
- * it holds across package copies). `WsKeyRejectedError` carries it; see `isKeyRejected`.
- */
-export const KEY_REJECTED = Symbol.for('@s2sdk/key-rejected');
-
-/** What every key-rejected error has, over REST and WebSocket. */
-export interface KeyRejected {
-  /** The public key (never the secret) the rejected request was sent under; undefined if unknown. */
-  readonly publicKey: string | undefined;
-  readonly reason: KeyRejectionReason;
-}
+export { KEY_REJECTED, isKeyRejected, type KeyRejected } from '@s2sdk/core';
 
 /**
  * The server answered a request with `api_key_revoked` / `api_key_expired`: the key the socket
@@ -108,20 +97,6 @@ export class WsKeyRejectedError<Payload = WsErrorPayload> extends WsRequestError
   get [KEY_REJECTED](): true {
     return true;
   }
-}
-
-/**
- * True for the errors that mean "the server rejected this API key", whichever client threw it:
- * this package's `WsKeyRejectedError` and `@s2sdk/niyantha`'s `ApiKeyRejectedError` (REST, any
- * reason). Both name the key by `publicKey` and give a `reason`. Recognised by the shared
- * `KEY_REJECTED` marker, or by `ApiKeyRejectedError`'s shape (code `API_KEY_REJECTED` and a string
- * `publicKey`), so no dependency on the REST package is needed.
- */
-export function isKeyRejected(err: unknown): err is Error & KeyRejected {
-  if (!err || typeof err !== 'object') return false;
-  const e = err as { [KEY_REJECTED]?: unknown; code?: unknown; publicKey?: unknown };
-  if (e[KEY_REJECTED] === true) return true;
-  return err instanceof Error && e.code === 'API_KEY_REJECTED' && typeof e.publicKey === 'string';
 }
 
 /** `auth.failure` codes after which reconnecting is worth it (default set). Every other code is fatal. */

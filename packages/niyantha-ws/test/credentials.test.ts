@@ -157,12 +157,15 @@ describe('setCredentials (key rotation on an open socket)', () => {
 
   it('isKeyRejected recognises revoked keys from the WebSocket and the REST client alike', () => {
     const ws = new WsKeyRejectedError({ requestType: 'store.get', requestId: 'r', replyType: 'error', payload: { code: 'api_key_revoked', message: 'revoked' }, publicKey: KEY });
-    // The shape of @s2sdk/niyantha's ApiKeyRejectedError (REST 401 naming the public key), which
-    // this package does not depend on.
+    // Like @s2sdk/niyantha's ApiKeyRejectedError (REST 401 naming the public key, which this
+    // package does not depend on): it carries core's registered KEY_REJECTED marker.
     class RestApiKeyRejectedError extends AuthenticationError<unknown> {
       override readonly code: string = 'API_KEY_REJECTED';
       readonly publicKey = KEY;
       readonly reason = 'revoked' as const;
+      get [KEY_REJECTED](): true {
+        return true;
+      }
     }
     const rest = new RestApiKeyRejectedError({ status: 401, body: { code: 'api_key_revoked', message: 'revoked' }, method: 'GET', url: 'https://x.test/v1/stores' });
     for (const err of [ws, rest]) {

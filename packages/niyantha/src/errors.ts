@@ -1,11 +1,12 @@
 // Niyantha-specific typed errors.
-import { AuthenticationError, type ApiErrorInit } from '@s2sdk/core';
+import { AuthenticationError, KEY_REJECTED, type ApiErrorInit, type KeyRejectionReason } from '@s2sdk/core';
 import type { components } from './generated/schema.gen.js';
 
 export type ErrorBody = components['schemas']['ErrorBody'];
 
 /** Why the server rejected an API key, from the error body's `code`. */
-export type ApiKeyRejectionReason = 'expired' | 'revoked' | 'invalid' | 'missing' | 'unknown';
+/** Why a key was rejected (the same values over REST and WebSocket). */
+export type ApiKeyRejectionReason = KeyRejectionReason;
 
 const REASONS: Record<string, ApiKeyRejectionReason> = {
   api_key_expired: 'expired',
@@ -42,6 +43,11 @@ export class ApiKeyRejectedError<TBody = ErrorBody> extends AuthenticationError<
 
   protected override safeFields(): Record<string, unknown> {
     return { ...super.safeFields(), publicKey: this.publicKey, reason: this.reason };
+  }
+
+  /** Recognised by `isKeyRejected()` (from `@s2sdk/core`), like the WebSocket client's `WsKeyRejectedError`. */
+  get [KEY_REJECTED](): true {
+    return true;
   }
 }
 

@@ -39,3 +39,6 @@ export {
   S2sdkError,
   Secret,
 } from '@s2sdk/core';
+
+// Recognises a rejected API key from this client or from @s2sdk/niyantha-ws.
+export { isKeyRejected, type KeyRejected } from '@s2sdk/core';

@@ -1,6 +1,7 @@
 // Key rotation against an in-process node:http stand-in of the API (port 0):
 // no request is ever sent with a key after it was expired, concurrent requests during a rotation
 // all succeed, a rejected key is a typed error naming the public key, secrets never leak.
+import { isKeyRejected } from '@s2sdk/core';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertNoLeak, canary, memoryLogger, waitFor } from '@s2sdk/testkit';
@@ -168,6 +169,7 @@ describe('rejected keys', () => {
       const client = createNiyanthaClient({ baseUrl: server.url, credentials: { key: key.username, secret }, auth, logger });
       const err = await getStore(client).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiKeyRejectedError);
+      expect(isKeyRejected(err)).toBe(true);
       expect(err).toBeInstanceOf(AuthenticationError);
       const e = err as ApiKeyRejectedError;
       expect(e.status).toBe(401);
