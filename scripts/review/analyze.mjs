@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { dependentsOf, discoverPackages, discoverSpecs, packagesForSpec } from '../lib/discover.mjs';
 import { compareApis, packageSourcesChanged } from './api-diff.mjs';
 import { compareAsyncApi } from './asyncapi-diff.mjs';
-import { readChangesets, declaredBumps } from './changesets.mjs';
+import { changesetsSince, declaredBumps, readChangesets } from './changesets.mjs';
 import { lintSpec } from './lint.mjs';
 import { dereference } from './load.mjs';
 import { compareOpenApi } from './openapi-diff.mjs';
@@ -111,14 +111,18 @@ export async function analyze({ root, base, lint = true }) {
       p.viaDependencies = via;
     }
 
-    const changesets = readChangesets(root);
+    // only the changesets of this change: added or modified since the base (one already on the
+    // base branch is pending for the base's own changes)
+    const added = changesetsSince(root, baseTree.sha);
+    const changesets = readChangesets(root, { only: added });
+    const onBase = readChangesets(root).filter((c) => !added.has(c.file)).map((c) => c.file);
     const declared = declaredBumps(changesets);
     for (const p of packages) {
       p.declared = declared.get(p.name) ?? 'none';
       p.next = nextVersion(p.version, maxBump(p.declared, p.required));
       p.ok = rank(p.declared) >= rank(p.required);
     }
-    return { base, baseSha: baseTree.sha, headSha: safeHead(root), specs, packages, changesets };
+    return { base, baseSha: baseTree.sha, headSha: safeHead(root), specs, packages, changesets, changesetsOnBase: onBase };
   } finally {
     baseTree.cleanup();
   }

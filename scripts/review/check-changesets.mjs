@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run spec:check-changesets -- --base <git ref>
-// Fails (exit 1) when a public package needs a bigger bump than its pending
-// changesets (.changeset/*.md) declare, and prints the changeset to add.
+// Fails (exit 1) when a public package needs a bigger bump than the changesets of this change
+// declare (.changeset/*.md added or modified since the base: committed, staged, unstaged or
+// untracked; one already on the base branch does not count), and prints the changeset to add.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, gitRoot } from './analyze.mjs';
@@ -22,6 +23,8 @@ try {
   process.exit(2);
 }
 
+console.log(`changesets of this change: ${result.changesets.map((c) => c.file).join(', ') || 'none'}`);
+if (result.changesetsOnBase?.length) console.log(`already on the base (not counted): ${result.changesetsOnBase.join(', ')}`);
 const rows = result.packages.filter((p) => p.required !== 'none' || p.declared !== 'none');
 for (const p of rows) {
   console.log(`${p.ok ? 'ok     ' : 'MISSING'} ${p.name}: needs ${p.required}, changesets declare ${p.declared}${p.reasons.length ? ` (${p.reasons.map((r) => r.text).join('; ')})` : ''}`);

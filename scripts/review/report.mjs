@@ -50,6 +50,8 @@ export function renderMarkdown(result) {
   out.push('');
   out.push('Impact is in 1.x terms (major = breaking, minor = additive, patch = fixes/docs). While a package is 0.x, breaking → minor and additive → patch (see scripts/review/semver.mjs).');
   out.push('');
+  out.push(`Pending changesets are those added or modified since the base: ${(result.changesets ?? []).map((c) => `\`${c.file}\``).join(', ') || 'none'}${result.changesetsOnBase?.length ? ` (already on the base, not counted: ${result.changesetsOnBase.length})` : ''}.`);
+  out.push('');
   const missing = result.packages.filter((p) => !p.ok);
   if (missing.length) {
     out.push('**Changesets missing.** Add (`npm run changeset`), or create `.changeset/<name>.md`:');

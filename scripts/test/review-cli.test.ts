@@ -97,6 +97,39 @@ describe('spec review CLI on a git repository', () => {
     expect(r.status).toBe(0);
   });
 
+  it('counts only the changesets added or modified since the base, not those already on it', () => {
+    // a changeset already on the base branch (pending for the base's own changes)
+    writeFileSync(join(repo, '.changeset/on-base.md'), '---\n"@fixture/demo": minor\n"@fixture/demo-ws": minor\n---\n\nAn earlier change.\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'earlier change with its changeset');
+    git(repo, 'branch', 'base-branch');
+    breakTheSpecAndTheClient();
+    let r = cli(repo, checkCli, '--base', 'base-branch');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('changesets of this change: none');
+    expect(r.stdout).toContain('already on the base (not counted): .changeset/on-base.md');
+    expect(r.stdout).toContain('MISSING @fixture/demo: needs minor, changesets declare none');
+
+    // a changeset committed on the branch since the base counts
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    writeFileSync(join(repo, '.changeset/feature.md'), '---\n"@fixture/demo": minor\n---\n\nBreaking spec.\n');
+    git(repo, 'add', '.changeset/feature.md');
+    git(repo, 'commit', '-q', '-m', 'changeset for the demo');
+    r = cli(repo, checkCli, '--base', 'base-branch');
+    expect(r.stdout).toContain('changesets of this change: .changeset/feature.md');
+    expect(r.stdout).toContain('ok      @fixture/demo: needs minor, changesets declare minor');
+    expect(r.stdout).toContain('MISSING @fixture/demo-ws: needs minor, changesets declare none');
+    expect(r.status).toBe(1);
+
+    // modifying the base's changeset in the working tree makes it part of this change
+    writeFileSync(join(repo, '.changeset/on-base.md'), '---\n"@fixture/demo": minor\n"@fixture/demo-ws": minor\n---\n\nAn earlier change, and the WebSocket token.\n');
+    r = cli(repo, checkCli, '--base', 'base-branch');
+    expect(r.stdout).toContain('changesets of this change: .changeset/feature.md, .changeset/on-base.md');
+    expect(r.status).toBe(0);
+    const md = cli(repo, reviewCli, '--base', 'base-branch', '--no-lint').stdout;
+    expect(md).toContain('Pending changesets are those added or modified since the base: `.changeset/feature.md`, `.changeset/on-base.md`.');
+  });
+
   it('compares committed history too (--base HEAD~1), with relative $ref files from the base tree', () => {
     // change only the shared schema file the spec references: the base must read the OLD file
     const key = join(repo, 'specs/demo/schemas/key.yaml');
