@@ -10,7 +10,8 @@
 //
 // Run: npx vitest run --root scripts   (config: scripts/vitest.config.ts)
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -478,6 +479,7 @@ describe('Spectral (.spectral-asyncapi.yaml)', () => {
   const expectations: [string, string, RegExp][] = [
     ['bad-send-without-reply.asyncapi.yaml', 's2sdk-send-operation-reply', /must declare a reply/],
     ['bad-reply-without-correlation-id.asyncapi.yaml', 's2sdk-send-operation-reply', /"ping\.ok" must declare correlationId/],
+    ['bad-correlation-id-location.asyncapi.yaml', 's2sdk-send-operation-reply', /"ping\.ok" correlationId\.location must be "\$message\.payload#\/requestId" \(the envelope's requestId\), found "\$message\.header#\/correlationId"/],
     ['bad-type-without-const.asyncapi.yaml', 's2sdk-message-type-const', /string `const`/],
     ['bad-missing-type-property.asyncapi.yaml', 's2sdk-message-type-const', /must declare a `type` property/],
     ['bad-missing-type-property.asyncapi.yaml', 's2sdk-message-envelope', /`type` property/],
@@ -488,6 +490,38 @@ describe('Spectral (.spectral-asyncapi.yaml)', () => {
     const found = resultsFor(join(fixturesDir, fixture)).filter((r) => r.code === code);
     expect(found.map((r) => r.message)).toContainEqual(expect.stringMatching(message));
     expect(found.every((r) => r.severity === 0)).toBe(true);
+  });
+
+  it('the required correlationId location is the rule\'s functionOptions.location (default $message.payload#/requestId)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's2sdk-spectral-'));
+    try {
+      const ruleset = join(dir, 'ruleset.yaml');
+      writeFileSync(
+        ruleset,
+        [
+          // functionsDir is relative to the ruleset
+          `functionsDir: ${JSON.stringify(relative(dir, join(repoRoot, 'scripts/spectral')))}`,
+          'functions: [sendOperationReply]',
+          'rules:',
+          '  s2sdk-send-operation-reply:',
+          "    message: '{{error}}'",
+          '    severity: error',
+          "    given: ['$.operations[*]']",
+          '    then:',
+          '      function: sendOperationReply',
+          "      functionOptions: { location: '$message.header#/correlationId' }",
+        ].join('\n'),
+      );
+      const out = await spectral([join(fixturesDir, 'bad-correlation-id-location.asyncapi.yaml'), '--ruleset', ruleset, '-f', 'json']);
+      const found = (JSON.parse(out.stdout) as SpectralResult[]).map((r) => r.message);
+      // now the request and the error reply are the ones on another location
+      expect(found.sort()).toEqual([
+        'Reply message "error" correlationId.location must be "$message.header#/correlationId" (the envelope\'s requestId), found "$message.payload#/requestId".',
+        'Request message "ping" correlationId.location must be "$message.header#/correlationId" (the envelope\'s requestId), found "$message.payload#/requestId".',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad fixtures are flagged only by the rule they target', () => {
