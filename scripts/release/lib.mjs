@@ -1,9 +1,10 @@
 // Release helpers: build, pack, package checks. Packages are discovered
 // (packages/*/package.json, non-private) — never listed by hand.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import ts from 'typescript';
 import { discoverPackages, repoRoot, topoSort } from '../lib/discover.mjs';
 
 export { repoRoot };
@@ -102,6 +103,50 @@ export function runtimeEntries(pkgJson) {
 
 export function gzipSize(file) {
   return gzipSync(readFileSync(file), { level: 9 }).length;
+}
+
+/** The relative specifiers of the STATIC imports and re-exports of an ES module (`import()` is lazy: not followed). */
+export function staticImports(code, fileName = 'module.js') {
+  const sf = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const out = [];
+  for (const st of sf.statements) {
+    const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+    if (spec && (spec.startsWith('./') || spec.startsWith('../'))) out.push(spec);
+  }
+  return out;
+}
+
+/**
+ * The files an ESM entry loads: the entry and, transitively, every file it imports statically
+ * (split chunks, shared modules) inside `within` (the package folder). Bare specifiers are
+ * dependencies (their own packages); dynamic `import()` is loaded lazily: neither is followed.
+ * @returns {string[]} absolute paths, the entry first
+ */
+export function staticGraph(entry, within = dirname(entry)) {
+  const root = resolve(within);
+  const seen = new Set();
+  const order = [];
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    order.push(file);
+    if (!/\.[cm]?js$/.test(file)) return;
+    for (const spec of staticImports(readFileSync(file, 'utf8'), file)) {
+      const target = resolve(dirname(file), spec);
+      if (target !== root && !target.startsWith(root + sep)) continue;
+      if (!existsSync(target) || statSync(target).isDirectory()) throw new Error(`${relative(root, file)} imports ${spec}, which is not in the package`);
+      visit(target);
+    }
+  };
+  visit(resolve(entry));
+  return order;
+}
+
+/** Gzip (level 9) size of what an entry loads: its static import graph, concatenated. */
+export function entryGzipSize(entry, within) {
+  const files = staticGraph(entry, within);
+  const size = gzipSync(Buffer.concat(files.flatMap((f) => [readFileSync(f), Buffer.from('\n')])), { level: 9 }).length;
+  return { size, files };
 }
 
 export function formatBytes(n) {

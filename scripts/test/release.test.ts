@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM scripts without type declarations
-import { checkExports, runtimeEntries } from '../release/lib.mjs';
+import { checkExports, entryGzipSize, gzipSize, runtimeEntries, staticGraph } from '../release/lib.mjs';
 // @ts-ignore
 import { budgetFor } from '../release/size.mjs';
 // @ts-ignore
@@ -462,6 +462,56 @@ describe('size budgets (npm run size)', () => {
     r = run('size.mjs', '--root', root);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('size-budgets.json is missing');
+  });
+});
+
+describe('size budgets follow the static imports of an entry', () => {
+  let root: string;
+  beforeAll(() => {
+    root = fixtureRepo(false);
+    // an entry split into chunks (as tsup/esbuild splitting emits): incompressible chunk contents,
+    // a lazily loaded file (import()) and a dependency (bare import), which are not counted
+    const noise = (seed: number) => Array.from({ length: 3000 }, (_, i) => ((i * 7919 + seed * 104729) % 65536).toString(36)).join('');
+    write(root, 'packages/hello/dist/chunk-a.js', `import { b } from './chunk-b.js';\nexport const a = ${JSON.stringify(noise(1))} + b;\n`);
+    write(root, 'packages/hello/dist/chunk-b.js', `export const b = ${JSON.stringify(noise(2))};\n`);
+    write(root, 'packages/hello/dist/lazy.js', `export const lazy = ${JSON.stringify(noise(3))};\n`);
+    write(
+      root,
+      'packages/hello/dist/index.js',
+      `import { a } from './chunk-a.js';\nimport 'node:fs';\nexport { b } from './chunk-b.js';\n${HELLO_BODY}export const loadLazy = () => import('./lazy.js');\nexport { createHelloClient, a };\n`,
+    );
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('measures the entry with its chunks (not the lazy file or dependencies), and fails over budget because of them', () => {
+    expect(staticGraph(join(root, 'packages/hello/dist/index.js'), join(root, 'packages/hello')).map((f: string) => f.slice(root.length + 1))).toEqual([
+      'packages/hello/dist/index.js',
+      'packages/hello/dist/chunk-a.js',
+      'packages/hello/dist/chunk-b.js',
+    ]);
+    const entryOnly = gzipSize(join(root, 'packages/hello/dist/index.js'));
+    const { size } = entryGzipSize(join(root, 'packages/hello/dist/index.js'), join(root, 'packages/hello'));
+    const lazy = gzipSize(join(root, 'packages/hello/dist/lazy.js'));
+    expect(size).toBeGreaterThan(entryOnly + 2 * 1000);
+    expect(size).toBeLessThan(entryOnly + 3 * lazy); // the lazy file is not in it
+
+    // a budget the entry file alone would meet
+    write(root, 'size-budgets.json', { default: 100_000, packages: { '@fixture/hello': entryOnly + 500 } });
+    let r = run('size.mjs', '--root', root);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FAIL @fixture\/hello dist\/index\.js \(\+2 imported files\)/);
+    expect(r.stderr).toMatch(/@fixture\/hello dist\/index\.js \(\+2 imported files\): [\d.]+ kB gzip > budget/);
+
+    write(root, 'size-budgets.json', { default: 100_000 });
+    r = run('size.mjs', '--root', root);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ok +@fixture\/hello dist\/index\.js \(\+2 imported files\) +[\d.]+ kB/);
+
+    // a chunk the entry imports but the package does not ship
+    rmSync(join(root, 'packages/hello/dist/chunk-b.js'));
+    r = run('size.mjs', '--root', root);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('dist/chunk-a.js imports ./chunk-b.js, which is not in the package');
   });
 });
 
