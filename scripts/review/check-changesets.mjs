@@ -24,7 +24,8 @@ try {
 }
 
 console.log(`changesets of this change: ${result.changesets.map((c) => c.file).join(', ') || 'none'}`);
-if (result.changesetsOnBase?.length) console.log(`already on the base (not counted): ${result.changesetsOnBase.join(', ')}`);
+const onBase = result.changesetsOnBase ?? [];
+if (onBase.length) console.log(`already on the base (not counted): ${onBase.slice(0, 5).join(', ')}${onBase.length > 5 ? ` … and ${onBase.length - 5} more` : ''}`);
 const rows = result.packages.filter((p) => p.required !== 'none' || p.declared !== 'none');
 for (const p of rows) {
   console.log(`${p.ok ? 'ok     ' : 'MISSING'} ${p.name}: needs ${p.required}, changesets declare ${p.declared}${p.reasons.length ? ` (${p.reasons.map((r) => r.text).join('; ')})` : ''}`);
