@@ -10,10 +10,6 @@
 //
 // Against a real base URL only read operations run unless NIYANTHA_EXAMPLE_WRITE=1; key
 // management and rotation run only with NIYANTHA_SESSION_TOKEN (and WRITE=1).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   ApiKeyRejectedError,
   InternalServerError,
@@ -23,71 +19,12 @@ import {
   createKeyRotator,
   createNiyanthaClient,
 } from '@s2sdk/niyantha';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPrism(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(root, 'node_modules/@stoplight/prism-cli/dist/index.js'), 'mock', join(root, 'specs/niyantha/openapi.yaml'), '-h', '127.0.0.1', '-p', String(port)],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
-  );
-  const kill = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      /* already gone */
-    }
-  };
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`Prism did not start:\n${out}`)), 90_000);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      if (/listening on/i.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Prism exited (${code}):\n${out}`));
-    });
-  }).catch((err) => {
-    kill('SIGKILL');
-    throw err;
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        kill('SIGTERM');
-      }),
-  };
-}
+import { startPrism } from '@s2sdk/testkit';
 
 async function main() {
   const real = process.env.NIYANTHA_BASE_URL;
   const write = !real || process.env.NIYANTHA_EXAMPLE_WRITE === '1';
-  const prism = real ? undefined : await startPrism();
+  const prism = real ? undefined : await startPrism('specs/niyantha/openapi.yaml');
   const baseUrl = real ?? prism!.url;
   console.log(real ? `Using ${real}` : `Prism mock of specs/niyantha/openapi.yaml on ${baseUrl}`);
   try {
