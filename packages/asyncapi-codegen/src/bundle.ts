@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS, SUBSCHEMA_KEYWORDS } from './keywords';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -19,23 +20,10 @@ export class BundleError extends Error {
 
 type Kind = 'doc' | 'schema' | 'payload';
 
-/** Keywords whose value is a single subschema. */
-const SUBSCHEMA = new Set([
-  'additionalProperties',
-  'additionalItems',
-  'contains',
-  'propertyNames',
-  'not',
-  'if',
-  'then',
-  'else',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  'contentSchema',
-  'items',
-]);
-const SCHEMA_MAP = new Set(['properties', 'patternProperties', 'dependentSchemas', 'definitions', '$defs']);
-const SCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+/** Keywords whose value is a single subschema (here `items` too: a schema or, in old drafts, a list walked the same way). */
+const SUBSCHEMA = new Set([...SUBSCHEMA_KEYWORDS, 'additionalItems', 'items']);
+const SCHEMA_MAP = new Set([...SCHEMA_MAP_KEYWORDS, 'definitions', '$defs']);
+const SCHEMA_LIST = new Set(SCHEMA_LIST_KEYWORDS);
 
 const isObject = (v: unknown): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
 

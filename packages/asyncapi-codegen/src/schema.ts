@@ -3,6 +3,7 @@
 // `{ "$ref": "#/$defs/<Name>" }`, parser annotations are dropped and draft-07 keywords
 // are rewritten to their 2020-12 spelling.
 import { type NameAllocator, pascalCase } from './names';
+import { SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS, SUBSCHEMA_KEYWORDS } from './keywords';
 
 export type JsonSchema = boolean | JsonSchemaObject;
 export interface JsonSchemaObject {
@@ -14,23 +15,9 @@ export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema
 const SCHEMA_ID = 'x-parser-schema-id';
 const DEFS_PREFIX = '#/$defs/';
 
-/** Keywords whose value is a single subschema. */
-const SUBSCHEMA = new Set([
-  'additionalProperties',
-  'contains',
-  'propertyNames',
-  'not',
-  'if',
-  'then',
-  'else',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  'contentSchema',
-]);
-/** Keywords whose value maps names to subschemas. */
-const SCHEMA_MAP = new Set(['properties', 'patternProperties', 'dependentSchemas']);
-/** Keywords whose value is a list of subschemas. */
-const SCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const SUBSCHEMA = new Set(SUBSCHEMA_KEYWORDS);
+const SCHEMA_MAP = new Set(SCHEMA_MAP_KEYWORDS);
+const SCHEMA_LIST = new Set(SCHEMA_LIST_KEYWORDS);
 /** Keywords dropped from the output: identifiers that would change the base URI, and definition containers (everything they hold is inlined by the parser). */
 const DROPPED = new Set(['$id', '$schema', '$anchor', '$dynamicAnchor', '$defs', 'definitions', 'nullable']);
 
