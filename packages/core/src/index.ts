@@ -27,6 +27,7 @@ export {
   type TimeoutScope,
 } from './errors.js';
 export { Secret, redact, redactHeaders, scrub, isSensitiveKey, basicAuthorization, registerSecretValue, REDACTED, INSPECT } from './redact.js';
+export { backoffDelay, backoffStep, checkBackoffPolicy, REST_BACKOFF, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export { safeLogger, type Logger, type LogLevel } from './logger.js';
 export { createTransport, isRetrySafe, requestNeverSent, requestHints, type FetchLike, type RetryOptions, type TransportOptions, type RequestHints } from './transport.js';
 export {

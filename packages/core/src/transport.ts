@@ -1,6 +1,7 @@
 // The resilient transport: a fetch-compatible function that adds a per-attempt
 // timeout, an overall deadline, caller AbortSignal support and safe retries.
 import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, TimeoutError } from './errors.js';
+import { backoffDelay, checkBackoffPolicy, REST_BACKOFF } from './backoff.js';
 import { safeLogger, type Logger } from './logger.js';
 import { BUFFERED_BODY, MemoryResponse } from './memory-response.js';
 
@@ -10,7 +11,7 @@ export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number;
-  /** First backoff step. Default 500 ms; step n is initialDelayMs × 2^n, capped by maxDelayMs, with jitter (50–100 % of the step). */
+  /** First backoff step. Default 500 ms; step n is initialDelayMs × 2^n, capped by maxDelayMs, and the wait is 50–100 % of the step (`backoffDelay`, shared with WebSocket reconnects). */
   initialDelayMs?: number;
   /** Cap of one backoff step. Default 8 s. */
   maxDelayMs?: number;
@@ -75,7 +76,7 @@ export function requestNeverSent(err: unknown): boolean {
   return err instanceof NetworkError && err.errno !== undefined && NOT_SENT_CODES.has(err.errno);
 }
 
-const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, maxRetryAfterMs: 60_000 };
 
 // 409 is not retried by default: most conflicts (an order transition not allowed from its
 // status, an update conflict) answer the same way every time. Add it to `statuses` for APIs
@@ -96,8 +97,12 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
   const retry = options.retry === false ? undefined : options.retry ?? {};
   const maxRetries = retry ? (retry.maxRetries ?? DEFAULTS.maxRetries) : 0;
-  const initialDelayMs = retry?.initialDelayMs ?? DEFAULTS.initialDelayMs;
-  const maxDelayMs = retry?.maxDelayMs ?? DEFAULTS.maxDelayMs;
+  const policy = {
+    initialDelayMs: retry?.initialDelayMs ?? REST_BACKOFF.initialDelayMs,
+    maxDelayMs: retry?.maxDelayMs ?? REST_BACKOFF.maxDelayMs,
+    factor: REST_BACKOFF.factor,
+  };
+  checkBackoffPolicy(policy, 'retry');
   const maxRetryAfterMs = retry?.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
   const statuses = retry?.statuses;
   const retryStatus = typeof statuses === 'function' ? statuses : statuses ? (s: number) => statuses.includes(s) : defaultRetryStatus;
@@ -185,8 +190,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   }
 
   function backoff(attempt: number): number {
-    const step = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);
-    return Math.round(step * (0.5 + random() / 2));
+    return backoffDelay(attempt, policy, random);
   }
 }
 
