@@ -242,7 +242,16 @@ function systemErrorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
-/** `Retry-After` / `retry-after-ms` in milliseconds (seconds or an HTTP date), or undefined. */
+// The three HTTP-date forms of RFC 9110 §5.6.7 (IMF-fixdate, obsolete RFC 850, asctime).
+// Date.parse alone accepts almost anything ("-5", "garbage 12" are dates in 2001), which
+// would turn a garbage header into "retry now".
+const HTTP_DATE = /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/**
+ * `Retry-After` / `retry-after-ms` in milliseconds (delay seconds or an HTTP date), or
+ * undefined when absent or not one of those forms (negative numbers, garbage: the normal
+ * backoff applies).
+ */
 export function parseRetryAfter(headers: Headers | Record<string, string>, now: number = Date.now()): number | undefined {
   const get = (k: string) => (headers instanceof Headers ? headers.get(k) : headers[k]) ?? undefined;
   const ms = get('retry-after-ms');
@@ -250,7 +259,8 @@ export function parseRetryAfter(headers: Headers | Record<string, string>, now: 
   const ra = get('retry-after');
   if (ra === undefined) return undefined;
   if (/^\d+(\.\d+)?$/.test(ra.trim())) return Math.round(Number(ra) * 1000);
-  const date = Date.parse(ra);
+  if (!HTTP_DATE.test(ra.trim())) return undefined;
+  const date = Date.parse(ra.trim());
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -127,6 +127,10 @@ describe('createTransport retries', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': 'Wed, 31 Dec 2025 00:00:00 GMT' }), now)).toBe(0);
     expect(parseRetryAfter(new Headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now)).toBe(250);
     expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    // Date.parse reads these as dates in 2001 ("retry now"): they are garbage, the backoff applies
+    for (const garbage of ['-5', '-1', 'garbage 12', 'Mon 1', '1e3']) expect(parseRetryAfter(new Headers({ 'retry-after': garbage }), now), garbage).toBeUndefined();
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Thursday, 01-Jan-26 00:00:05 GMT' }), now)).toBe(5000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Thu Jan  1 00:00:07 2026' }), Date.parse('2026-01-01T00:00:00'))).toBe(7000);
     expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
   });
 
