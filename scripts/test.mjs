@@ -19,7 +19,9 @@ const scriptsReport = join(repoRoot, 'scripts/test-results/vitest.json');
 rmSync(scriptsReport, { force: true });
 
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: repoRoot, env, stdio: 'inherit' }).status ?? 1;
-let status = run(join(repoRoot, 'node_modules/.bin/turbo'), ['run', 'test', '--output-logs=full', '--concurrency=2', ...extra]);
+// --continue: one failing package must not stop (and orphan the servers of) the others;
+// every package reports, and the summary counts them all.
+let status = run(join(repoRoot, 'node_modules/.bin/turbo'), ['run', 'test', '--output-logs=full', '--concurrency=2', '--continue', ...extra]);
 if (existsSync(join(repoRoot, 'scripts/vitest.config.ts'))) {
   reports.push({ name: 'scripts', file: scriptsReport });
   status = run(join(repoRoot, 'node_modules/.bin/vitest'), ['run', '--config', 'scripts/vitest.config.ts']) || status;

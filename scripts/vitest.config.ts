@@ -10,9 +10,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Building docs, parsing the full AsyncAPI document, running Spectral, TypeScript and
-    // Chromium take several seconds each; these suites are not about speed.
-    testTimeout: 180_000,
-    hookTimeout: 180_000,
+    // Chromium take several seconds each, and minutes on a loaded 2-core machine. These are
+    // safety nets that turn a hang into a failure, never expectations: the suites wait for
+    // readiness signals (a server's port, Chromium's load events), not for time.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     // Suites start browsers, git repositories and CLIs: keep them from competing for the 2 cores.
     fileParallelism: false,
     // `npm test` (scripts/test.mjs) sets S2SDK_TEST_REPORT and reads scripts/test-results/vitest.json.

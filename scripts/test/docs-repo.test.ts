@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, newContext } from './helpers/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM scripts without type declarations
 import { buildSite } from '../docs/build.mjs';
@@ -44,7 +45,7 @@ describe('docs of this repository', () => {
     out = mkdtempSync(join(tmpdir(), 's2sdk-docs-repo-'));
     site = await buildSite({ root: repoRoot, out, typedoc: false, log: () => {} });
     server = await serveStatic(out);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -76,7 +77,7 @@ describe('docs of this repository', () => {
   it('renders every reference page from loopback only', async () => {
     mkdirSync(shotsDir, { recursive: true });
     for (const r of site.references) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const context = await newContext(browser, { viewport: { width: 1280, height: 1000 } });
       const page = await context.newPage();
       const outside: string[] = [];
       const errors: string[] = [];

@@ -6,7 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newContext, newPage } from './helpers/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM scripts without type declarations
 import { buildSite, externalLoads, makeSelfContained } from '../docs/build.mjs';
@@ -31,8 +32,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
 const fixtureRoot = join(here, 'fixtures/review/repo');
 const shotsDir = join(repoRoot, 'test-results/docs');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 interface Visit {
   text: string;
@@ -45,7 +44,7 @@ interface Visit {
 
 /** Opens a page, records every request (only loopback ones are let through), expands collapsed sections, screenshots it. */
 async function visit(browser: Browser, baseUrl: string, path: string, shot: string, drive?: (page: Page, collect: () => Promise<void>) => Promise<void>): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
+  const context = await newContext(browser, { viewport: { width: 1280, height: 1600 } });
   const page = await context.newPage();
   const requests: string[] = [];
   const outside: string[] = [];
@@ -91,7 +90,8 @@ async function visit(browser: Browser, baseUrl: string, path: string, shot: stri
     if (!next) break;
     opened.add(key);
     await next.click();
-    // the clicked button is replaced once the section has re-rendered
+    // the clicked button is replaced once the section has re-rendered; a toggle that stays in
+    // place is fine (it is in `opened`), and settle() then waits for the page itself
     await next.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
     await settle();
   }
@@ -114,7 +114,7 @@ describe('docs site built from the fixture repo', () => {
     out = mkdtempSync(join(tmpdir(), 's2sdk-docs-test-'));
     site = await buildSite({ root: fixtureRoot, out, log: () => {} });
     server = await serveStatic(out);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -150,7 +150,7 @@ describe('docs site built from the fixture repo', () => {
         );
         expect(href, `${method.toUpperCase()} ${path} is listed`).toBeTruthy();
         await page.locator(`a[href="${href}"]`).first().click();
-        await page.getByText(`client.raw.${method.toUpperCase()}('${path}'`).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await page.getByText(`client.raw.${method.toUpperCase()}('${path}'`).first().waitFor({ state: 'visible' });
         await collect();
       }
     });
@@ -197,10 +197,10 @@ describe('docs site built from the fixture repo', () => {
     expect(v.text).toContain('WebSocket reference');
     // the guide is rendered from docs/guides/demo.md
     expect(v.text).toContain('Keys expire after 24 hours by default.');
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.url}/index.html`);
     const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href).filter((h) => h.startsWith('http://127.0.0.1')));
-    await page.close();
+    await page.context().close();
     expect(hrefs.some((h) => h.includes('/api/demo-core/'))).toBe(true);
     expect(hrefs.some((h) => h.endsWith('/guides/demo.html'))).toBe(true);
     for (const href of new Set(hrefs.map((h) => h.split('#')[0]!))) {

@@ -107,7 +107,7 @@ describe('setCredentials (key rotation on an open socket)', () => {
     ks.server.conns[0]!.ws.terminate();
     await ks.server.waitForFrame((f) => f.conn === 1 && f.type === 'auth.login', 'the reconnect login');
     ks.releaseLogins();
-    await waitFor(() => client.state === 'open' && authenticated === 3, 'reconnected', { timeoutMs: 10_000 });
+    await waitFor(() => client.state === 'open' && authenticated === 3, 'reconnected');
     expect(ks.logins()).toEqual([
       { conn: 0, token: KEY, secret: SECRET },
       { conn: 0, token: NEW_KEY, secret: NEW_SECRET },
@@ -354,7 +354,7 @@ describe('transient authentication failures', () => {
     await client.connect();
     server.conns[0]!.ws.terminate();
     await server.waitForConns(3);
-    await waitFor(() => client.state === 'open', 'open again', { timeoutMs: 10_000 });
+    await waitFor(() => client.state === 'open', 'open again');
     await expect(client.request('store.get', { id: 1 })).resolves.toEqual({ id: 1, name: 'ok' });
   });
 
@@ -443,7 +443,7 @@ describe('in-flight requests on a socket ended by a refused switch', () => {
     await rejectionOf(client.setCredentials({ key: NEW_KEY, secret: 'wrong' }));
     expect(await inflight).toBeInstanceOf(ConnectionLostError);
     await ks.server.waitForConns(2);
-    await waitFor(() => client.state === 'open', 'reconnected', { timeoutMs: 10_000 });
+    await waitFor(() => client.state === 'open', 'reconnected');
     expect(ks.server.conns[1]!.frames.map((f) => f.type)).toEqual(['auth.login']);
   });
 });
@@ -499,7 +499,7 @@ describe('setAuth with a payload builder that throws (a local failure: nothing r
     ks.server.conns[0]!.ws.terminate();
     await waitFor(() => switched !== undefined, 'a reconnect');
     expect(await switched).toBe(boom);
-    await waitFor(() => client.state === 'open', 'reconnected', { timeoutMs: 10_000 });
+    await waitFor(() => client.state === 'open', 'reconnected');
     await expect(client.request('store.get', { id: 1 })).resolves.toEqual({ id: 1, name: `as ${KEY}` });
     expect(ks.server.conns).toHaveLength(2);
     expect(ks.logins().map((l) => [l.conn, l.token])).toEqual([

@@ -21,8 +21,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, { timeoutMs = 5000, intervalMs = 10 } = {}): Promise<NonNullable<T>> {
+/**
+ * Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`).
+ * The default deadline (60 s) is a safety net for a loaded machine, not an expectation of speed.
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, { timeoutMs = 60_000, intervalMs = 10 } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -44,18 +47,22 @@ export interface PrismServer {
 }
 
 /**
- * Starts `prism mock <spec>` on a free loopback port and resolves once it listens.
- * The process runs in its own process group and `stop()` ends the whole group.
+ * Starts `prism mock <spec>` on a free loopback port and resolves once it listens (its
+ * "listening on" line: a readiness signal, not a wait; `timeoutMs` is only a safety net
+ * for a machine under heavy load). The process runs in its own process group and `stop()`
+ * ends the whole group; it also exits by itself when this process dies.
  */
-export async function startPrism(spec: string, { timeoutMs = 90_000 } = {}): Promise<PrismServer> {
+export async function startPrism(spec: string, { timeoutMs = 240_000 } = {}): Promise<PrismServer> {
   const specPath = resolve(repoRoot, spec);
   const prismBin = join(repoRoot, 'node_modules/@stoplight/prism-cli/dist/index.js');
+  const watchdog = join(dirname(fileURLToPath(import.meta.url)), 'parent-watchdog.cjs');
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [prismBin, 'mock', specPath, '-h', '127.0.0.1', '-p', String(port), '--errors'], {
+    // stdin is a pipe the watchdog watches: Prism exits when this process dies, even by SIGKILL.
+    const child = spawn(process.execPath, ['-r', watchdog, prismBin, 'mock', specPath, '-h', '127.0.0.1', '-p', String(port), '--errors'], {
       cwd: repoRoot,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
     let output = '';

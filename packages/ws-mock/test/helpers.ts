@@ -30,8 +30,11 @@ export interface Frame {
   payload: Record<string, any>;
 }
 
-/** Polls `probe` until it returns something other than undefined/false, or fails after the deadline (`what` may be computed then). */
-export async function waitFor<T>(probe: () => T | undefined | false, what: string | (() => string), timeoutMs = 5000): Promise<T> {
+/**
+ * Polls `probe` until it returns something other than undefined/false, or fails after the deadline
+ * (`what` may be computed then). The default deadline is a safety net for a loaded machine.
+ */
+export async function waitFor<T>(probe: () => T | undefined | false, what: string | (() => string), timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

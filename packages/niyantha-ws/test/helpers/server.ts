@@ -89,8 +89,8 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
     url: `ws://127.0.0.1:${port}/ws`,
     conns,
     frames,
-    waitForConns: (n, timeoutMs = 10_000) => waitFor(() => (conns.length >= n ? conns[n - 1] : undefined), `${n} connection(s)`, { timeoutMs }),
-    waitForFrame: (pred, what, timeoutMs = 10_000) => waitFor(() => frames.find(pred), what, { timeoutMs }),
+    waitForConns: (n, timeoutMs = 60_000) => waitFor(() => (conns.length >= n ? conns[n - 1] : undefined), `${n} connection(s)`, { timeoutMs }),
+    waitForFrame: (pred, what, timeoutMs = 60_000) => waitFor(() => frames.find(pred), what, { timeoutMs }),
     close: async () => {
       for (const c of conns) c.ws.terminate();
       await new Promise<void>((res) => wss.close(() => res()));
