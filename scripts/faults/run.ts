@@ -5,8 +5,9 @@
 import { printTable, runArea, type Area, type AreaResult } from './harness.ts';
 import { httpArea } from './http.ts';
 import { tokensArea } from './tokens.ts';
+import { wsClientArea } from './ws-client.ts';
 
-const areas: Area[] = [httpArea, tokensArea];
+const areas: Area[] = [httpArea, tokensArea, wsClientArea];
 const only = process.argv.slice(2);
 const results: AreaResult[] = [];
 for (const area of areas) {
