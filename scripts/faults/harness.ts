@@ -140,10 +140,14 @@ export async function runArea(area: Area): Promise<AreaResult> {
       clearTimeout(timer);
     }
     for (const fn of teardown.reverse()) {
+      let t: NodeJS.Timeout | undefined;
       try {
-        await fn();
+        // A close() that never resolves is a finding too; the deadline is only a safety net.
+        await Promise.race([fn(), new Promise((_, rej) => (t = setTimeout(() => rej(new Error('did not finish within 60 s')), 60_000)))]);
       } catch (err) {
-        failures.push(`teardown threw: ${String(err)}`);
+        failures.push(`teardown (close) failed: ${String(err)}`);
+      } finally {
+        clearTimeout(t);
       }
     }
     if (pending.size) failures.push(`calls never settled: ${[...pending].join(', ')}`);

@@ -6,8 +6,9 @@ import { printTable, runArea, type Area, type AreaResult } from './harness.ts';
 import { httpArea } from './http.ts';
 import { tokensArea } from './tokens.ts';
 import { wsClientArea } from './ws-client.ts';
+import { mockArea } from './mock.ts';
 
-const areas: Area[] = [httpArea, tokensArea, wsClientArea];
+const areas: Area[] = [httpArea, tokensArea, wsClientArea, mockArea];
 const only = process.argv.slice(2);
 const results: AreaResult[] = [];
 for (const area of areas) {

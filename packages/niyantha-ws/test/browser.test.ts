@@ -102,10 +102,13 @@ describe('browser build', () => {
     const ws = cleanup.add(await startRawServer({ onFrame: fileStreamServer() }), (s) => s.close());
     const http = cleanup.add(await browserServer(js), (s) => new Promise((r) => s.close(r)));
     const browser: Browser = cleanup.add(
-      await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'], timeout: 240_000 }),
       (b) => b.close(),
     );
     const page = await browser.newPage();
+    // Playwright's 30 s defaults are expectations of speed; these waits are for page events, the deadline only a safety net.
+    page.setDefaultTimeout(240_000);
+    page.setDefaultNavigationTimeout(240_000);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(http.url);
@@ -123,5 +126,5 @@ describe('browser build', () => {
     expect(first.type).toBe('auth.login');
     expect(first.payload).toEqual({ authType: 's2s', token: 'pk_browser', metadata: { secret: 'sk_browser', app: 'browser-test' } });
     expect(ws.frames.some((f) => f.type === 'account.get')).toBe(true);
-  }, 90_000);
+  }, 300_000); // safety net: Chromium and a bundle build on a loaded machine
 });

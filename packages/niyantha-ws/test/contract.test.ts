@@ -43,7 +43,7 @@ beforeAll(async () => {
     ],
   });
   ws = await connectNiyanthaWs({ ...options(), validate: true, storeId: 301 });
-}, 60_000);
+}); // the shared hookTimeout (a safety net) applies: loading the full document takes tens of seconds under load
 
 afterAll(async () => {
   await ws?.close();

@@ -170,6 +170,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   let faults: FaultConfig = clone(options.faults ?? {});
   const maxReceived = options.maxReceived ?? 1000;
   if (!(maxReceived >= 0)) throw new RangeError('@s2sdk/ws-mock: maxReceived must be >= 0');
+  const maxReceivedBytes = options.maxReceivedBytes ?? 16 * 1024 * 1024;
+  if (!(maxReceivedBytes >= 0)) throw new RangeError('@s2sdk/ws-mock: maxReceivedBytes must be >= 0');
   // Secrets the mock knows, scrubbed from kept frames even where they are not in a credential field.
   const knownSecrets = (options.keys ?? []).map((k) => k.secret).filter((v) => typeof v === 'string' && v.length >= 4);
   const revoked = new Map<string, { code: string; message: string }>();
@@ -217,10 +219,17 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const received: ReceivedFrame[] = [];
   let receivedCount = 0;
   /** Appends to a bounded log (oldest entries dropped first). */
+  // Also bounded in bytes (the raw text kept): a count alone lets 1000 frames of 5 MB hold 5 GB.
+  const logBytes = new WeakMap<ReceivedFrame[], number>();
   const keep = (log: ReceivedFrame[], entry: ReceivedFrame) => {
     if (maxReceived === 0) return;
     log.push(entry);
-    if (log.length > maxReceived) log.splice(0, log.length - maxReceived);
+    let bytes = (logBytes.get(log) ?? 0) + entry.raw.length;
+    let drop = 0;
+    // Oldest first, beyond the count or the byte budget; the newest frame is always kept.
+    while (drop < log.length - 1 && (log.length - drop > maxReceived || bytes > maxReceivedBytes)) bytes -= log[drop++]!.raw.length;
+    if (drop) log.splice(0, drop);
+    logBytes.set(log, bytes);
   };
   const timers = new Set<NodeJS.Timeout>();
   let connectionCount = 0;

@@ -143,6 +143,11 @@ export interface MockServerOptions {
    */
   maxReceived?: number;
   /**
+   * Byte budget of each of those logs (the raw text of the kept frames; default 16 MiB): older
+   * frames are dropped first once it is exceeded, the newest frame is always kept.
+   */
+  maxReceivedBytes?: number;
+  /**
    * Check at start that every reply, error, chunk and event the mock can send (from examples or
    * generated from the schema) is valid against its schema; start fails listing the problems.
    * Default true.

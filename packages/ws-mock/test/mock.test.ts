@@ -345,6 +345,27 @@ describe('replies', () => {
     expect(server.receivedCount).toBe(6);
     await expect(startMockServer({ spec: model, port: 0, maxReceived: -1 })).rejects.toThrow(RangeError);
   });
+
+  it('bounds the frame logs in bytes too (maxReceivedBytes; oldest dropped, the newest always kept)', async () => {
+    const server = await start({ maxReceivedBytes: 1000 });
+    const s = await authed(server);
+    const pad = 'p'.repeat(300);
+    for (let i = 1; i <= 6; i++) await s.request('note.get', { id: `n${i}${pad}` }, `big-${i}`);
+    const bytes = (log: readonly { raw: string }[]) => log.reduce((n, e) => n + e.raw.length, 0);
+    const client = [...server.clients][0]!;
+    for (const log of [server.received, client.received]) {
+      expect(bytes(log)).toBeLessThanOrEqual(1000);
+      expect(log.at(-1)!.frame!.requestId).toBe('big-6');
+      expect(log.length).toBeGreaterThanOrEqual(2);
+      expect(log.length).toBeLessThan(7);
+    }
+    expect(server.receivedCount).toBe(7);
+    const tiny = await start({ maxReceivedBytes: 0 });
+    const t = await authed(tiny);
+    await t.request('note.get', { id: `n1${pad}` }, 'only');
+    expect(tiny.received.map((f) => f.frame!.requestId)).toEqual(['only']);
+    await expect(startMockServer({ spec: model, port: 0, maxReceivedBytes: -1 })).rejects.toThrow(RangeError);
+  });
 });
 
 describe('fault switches', () => {
