@@ -7,8 +7,9 @@ import { httpArea } from './http.ts';
 import { tokensArea } from './tokens.ts';
 import { wsClientArea } from './ws-client.ts';
 import { mockArea } from './mock.ts';
+import { secretsArea } from './secrets.ts';
 
-const areas: Area[] = [httpArea, tokensArea, wsClientArea, mockArea];
+const areas: Area[] = [secretsArea, httpArea, tokensArea, wsClientArea, mockArea];
 const only = process.argv.slice(2);
 const results: AreaResult[] = [];
 for (const area of areas) {

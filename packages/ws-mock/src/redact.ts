@@ -10,6 +10,12 @@ export const REDACTED = '[REDACTED]';
  */
 export function redactDeep(value: unknown, values: readonly unknown[] = [], depth = 0): unknown {
   if (values.length && value !== '' && values.includes(value)) return REDACTED;
+  // A secret inside a longer string (a field that is not credential-looking) is cut out too.
+  if (typeof value === 'string' && values.length) {
+    let text = value;
+    for (const v of values) if (typeof v === 'string' && v.length >= 4 && text.includes(v)) text = text.split(v).join(REDACTED);
+    return text;
+  }
   if (depth > 20 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, values, depth + 1));
   const out: Record<string, unknown> = {};

@@ -341,7 +341,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const entry = new ReceivedFrame({
       connection: client.id,
       raw: redactRaw(raw, ok ? parsed : undefined, knownSecrets, secrets),
-      ...(ok && isEnvelope(parsed) ? { frame: redactDeep(parsed, secrets) as ReceivedFrameData['frame'] } : {}),
+      ...(ok && isEnvelope(parsed) ? { frame: redactDeep(parsed, [...secrets, ...knownSecrets]) as ReceivedFrameData['frame'] } : {}),
     });
     receivedCount++;
     client.receivedCount++;

@@ -330,6 +330,22 @@ describe('replies', () => {
     expect(JSON.parse(kept.raw).payload.metadata.secret).toBe('[REDACTED]');
   });
 
+  it("removes a configured key's secret from logged frames wherever it appears, whole or inside a longer value", async () => {
+    const server = await start();
+    const s = await authed(server);
+    await s.request('note.get', { id: 'sk_test' }, 'whole');
+    await s.request('note.get', { id: 'before-sk_test-after' }, 'inside');
+    const logged = server.received.filter((f) => f.frame?.requestId === 'whole' || f.frame?.requestId === 'inside');
+    expect(logged).toHaveLength(2);
+    for (const f of logged) {
+      expect(inspect(f, { depth: 10 })).not.toContain('sk_test');
+      expect(JSON.stringify(f.frame)).not.toContain('sk_test');
+      expect(f.raw).not.toContain('sk_test');
+    }
+    expect(logged[1]!.frame!.payload).toEqual({ id: 'before-[REDACTED]-after' });
+    expect(JSON.stringify(server)).not.toContain('sk_test');
+  });
+
   it('keeps a bounded log of received frames (maxReceived; oldest dropped) and counts them all', async () => {
     const server = await start({ maxReceived: 3, faults: { dropAfterFrames: 6 } });
     const s = await authed(server);
