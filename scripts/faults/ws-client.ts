@@ -33,7 +33,7 @@ export interface Conn {
 type OnFrame = (f: Frame, c: Conn) => void;
 
 /** A raw `ws` server; `onFrame` sees every parsed client frame. Default: auth.login → auth.success. */
-export async function rawWsServer(ctx: ProbeContext, onFrame: OnFrame = () => undefined, { autoAuth = (_c: Conn) => true } = {}) {
+export async function rawWsServer(ctx: ProbeContext, onFrame: OnFrame = () => undefined, { autoAuth = (_c: Conn): boolean => true }: { autoAuth?: (c: Conn) => boolean } = {}) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const conns: Conn[] = [];
