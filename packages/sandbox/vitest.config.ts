@@ -1,3 +1,3 @@
 import { packageVitestConfig } from '../../vitest.shared';
 
-export default packageVitestConfig();
+export default packageVitestConfig({ test: { testTimeout: 90_000 } });

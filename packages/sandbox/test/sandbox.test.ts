@@ -169,7 +169,7 @@ describe('sandbox', () => {
     expect((await call('POST', '/__sandbox/reset')).status).toBe(200);
     expect((await call('GET', `/api/v1/s2s/accounts/locations/${made.body.id}`, { headers: s2s(key) })).status).toBe(404);
     await expect(startSandbox({ seed: join(dir, 'missing.yaml'), log: () => {} })).rejects.toThrow(/cannot be read/);
-  });
+  }, 180_000);
 
   it('platform auth: OTP from the log, refresh rotation, revoke; the token manages keys', async () => {
     const lines: string[] = [];
