@@ -76,13 +76,26 @@ function entityInfos(routes: PlannedRoute[]): Map<string, EntityInfo> {
   return out;
 }
 
+// Parsing the AsyncAPI document is the slow part of a start; the model is read-only, so one
+// parse per file is shared by every sandbox of the process (tests start many).
+const wsModels = new Map<string, Promise<ApiModel>>();
+function wsModelFor(file: string): Promise<ApiModel> {
+  let m = wsModels.get(file);
+  if (!m) {
+    m = loadApiModel(file);
+    wsModels.set(file, m);
+    m.catch(() => wsModels.delete(file));
+  }
+  return m;
+}
+
 export async function createCore(options: CoreOptions = {}): Promise<SandboxCore> {
   const dir = findSpecsDir(options.specsDir);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const restFile = join(dir, SPEC_FILES.niyanthaRest);
   const routes = planAll(buildRoutes(loadResolved(restFile)), parse(readFileSync(restFile, 'utf8')) as Obj);
-  const wsModel = await loadApiModel(join(dir, SPEC_FILES.niyanthaWs));
+  const wsModel = await wsModelFor(join(dir, SPEC_FILES.niyanthaWs));
   const wsPlans = planWs(wsModel, routes);
   const platformRoutes = buildRoutes(loadResolved(join(dir, SPEC_FILES.platformAuth)));
   const theodoreRoutes = buildRoutes(loadResolved(join(dir, SPEC_FILES.theodore)));
