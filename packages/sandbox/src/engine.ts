@@ -97,7 +97,10 @@ export class Engine {
   list(entity: string, scope: Obj, query: Obj): Outcome {
     const denied = this.parents(scope);
     if (denied) return denied;
-    const { limit, cursor, ...filters } = query;
+    const { limit, cursor, ...rest } = query;
+    // Query members that are fields of the entity filter by equality (`status`); others (free-text `q`) are ignored.
+    const fields = props(this.entities.get(entity)?.schema);
+    const filters = Object.fromEntries(Object.entries(rest).filter(([k]) => fields.includes(k) || k === 'id'));
     const account = this.accountId();
     const match = (r: Rec) =>
       Object.entries({ ...scope, ...filters }).every(([k, v]) => v === undefined || r[k] === v) &&

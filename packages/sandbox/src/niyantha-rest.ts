@@ -45,7 +45,14 @@ export function planAll(routes: Route[], raw: Obj): PlannedRoute[] {
   for (const { route, rawOp, base } of out) {
     if (route.method === 'GET' && planRoute(route, rawOp, base).kind === 'list') listTemplates.add(route.template);
   }
-  return out.map(({ route, rawOp, base }) => ({ route, plan: planRoute(route, rawOp, base, listTemplates.has(route.template)) }));
+  const planned = out.map(({ route, rawOp, base }) => ({ route, plan: planRoute(route, rawOp, base, listTemplates.has(route.template)) }));
+  // Operations without a response body (DELETE → 204) address the entity of their path's other methods.
+  for (const p of planned) {
+    if (p.plan.entity) continue;
+    const sibling = planned.find((q) => q.route.template === p.route.template && q.plan.entity);
+    if (sibling) p.plan.entity = sibling.plan.entity;
+  }
+  return planned;
 }
 
 export interface Credentials {

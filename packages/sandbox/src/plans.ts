@@ -66,7 +66,7 @@ export function planRoute(route: Route, rawOperation: Record<string, unknown> | 
     return { ...base, kind, idParam, idField, scope: scopeOf(segs.length - 1) };
   }
   const prev = segs[segs.length - 2];
-  if (route.method === 'POST' && prev && isParam(prev) && entity && !isList) {
+  if (route.method === 'POST' && route.successStatus !== 201 && prev && isParam(prev) && entity && !isList) {
     return { ...base, kind: 'action', action: last, idParam: name(prev), idField: paramField(segs[segs.length - 3] ?? '', name(prev)), scope: scopeOf(segs.length - 2) };
   }
   if (route.method === 'GET' && isList) return { ...base, kind: 'list', scope: scopeOf(segs.length) };
