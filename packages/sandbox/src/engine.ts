@@ -119,8 +119,10 @@ export class Engine {
     const info = this.entities.get(entity) ?? {};
     const now = this.now();
     const fields = props(info.schema);
-    const record: Obj = { ...(info.example ?? {}) };
-    delete record.id;
+    // Required fields the body does not give come from the spec's example (so the record is
+    // valid against its schema); optional ones stay absent.
+    const required = new Set((info.schema?.required as string[] | undefined) ?? []);
+    const record: Obj = Object.fromEntries(Object.entries(info.example ?? {}).filter(([k]) => required.has(k) && k !== 'id'));
     for (const [k, v] of Object.entries(body)) if (!fields.length || fields.includes(k)) record[k] = v;
     Object.assign(record, scope);
     if (fields.includes('account_id')) record.account_id = this.accountId();

@@ -5,4 +5,4 @@ export type { Fixture } from './fixture.js';
 export { ResourceStore, CursorError, type Page, type Rec, type StoreSnapshot } from './store.js';
 export { KeyRegistry, DEFAULT_KEY_TTL_SECONDS, type KeySummary, type StoredKey } from './keys.js';
 export { orderMachine, shipmentMachine, storeMachine, transition, MACHINES, type Machine, type TransitionResult } from './lifecycles/index.js';
-export { findSpecsDir, SPEC_FILES } from './specs.js';
+export { findSpecsDir, loadResolved, SPEC_FILES } from './specs.js';
