@@ -2,7 +2,8 @@
 // `npm run demo`: the main job on a fresh clone — regenerate the clients from
 // specs/, build every package, run every example in examples/ against local mocks
 // (each example starts Prism or the WebSocket mock itself when no real URL is given
-// in its environment variable), then build the docs site in site/.
+// in its environment variable), walk through a stateful flow against @s2sdk/sandbox
+// (scripts/demo-sandbox.mjs), then build the docs site in site/.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,5 +23,6 @@ run('generate clients from specs/', join(repoRoot, 'node_modules/.bin/turbo'), [
 run('build every package', join(repoRoot, 'node_modules/.bin/turbo'), ['run', 'build', '--output-logs=errors-only']);
 const examples = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.ts')).sort();
 for (const file of examples) run(`example ${file}`, process.execPath, ['--import', 'tsx', join('examples', file)]);
+run('stateful walkthrough against @s2sdk/sandbox', process.execPath, [join(repoRoot, 'scripts/demo-sandbox.mjs')]);
 run('docs site', process.execPath, [join(repoRoot, 'scripts/docs/build.mjs')]);
-console.log(`\ndemo: ${examples.length} examples ran against local mocks; the docs are in site/index.html`);
+console.log(`\ndemo: ${examples.length} examples ran against local mocks, the sandbox walkthrough ran; the docs are in site/index.html`);

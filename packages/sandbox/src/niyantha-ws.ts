@@ -1,0 +1,171 @@
+// The Niyantha WebSocket surface (`/ws`): envelope + AsyncAPI validation, the `auth.login`
+// handshake (authType "s2s", S2S keys of the KeyRegistry), `<type>.ok` replies from the same
+// Engine as REST (see ws-plans.ts), streaming chunks, and key revocation on open sockets.
+import type { ApiModel, OperationModel } from '@s2sdk/asyncapi-codegen';
+import type { WebSocket } from 'ws';
+import type { Engine } from './engine.js';
+import type { KeyRegistry } from './keys.js';
+import { dispatchPlan } from './niyantha-rest.js';
+import { WS_CODE_BY_STATUS, type Outcome } from './outcome.js';
+import { compileCheck, createAjv, type Check } from './validate.js';
+import type { WsPlan } from './ws-plans.js';
+
+type Obj = Record<string, unknown>;
+
+export const CLOSE = { badFrame: 4400, authFailed: 4401 } as const;
+
+export interface WsDeps {
+  model: ApiModel;
+  plans: Map<string, WsPlan>;
+  engine: Engine;
+  keys: KeyRegistry;
+  changed(): void;
+  log(line: string): void;
+}
+
+interface SocketState {
+  keyId?: number;
+  accountId?: number;
+  storeId?: number;
+}
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const example = (op: OperationModel['reply'] | null | undefined) => ((op?.examples[0] as Obj | undefined)?.payload ?? {}) as Obj;
+
+export function createWsHandler(deps: WsDeps) {
+  const ajv = createAjv();
+  const checks = new Map<string, Check>();
+  const checkFor = (op: OperationModel) => {
+    let c = checks.get(op.type);
+    if (!c) checks.set(op.type, (c = compileCheck(ajv, op.request.schema)));
+    return c;
+  };
+  const errorType = deps.model.errorType ?? 'error';
+
+  return function onConnection(socket: WebSocket): void {
+    const state: SocketState = {};
+    const send = (frame: Obj) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
+    const sendError = (requestId: string, code: string, message: string, details?: unknown, type = errorType) =>
+      send({ type, requestId, payload: { code, message, ...(Array.isArray(details) && details.length ? { details } : {}) } });
+
+    socket.on('message', (data, isBinary) => {
+      let frame: unknown;
+      try {
+        frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data));
+      } catch {
+        return socket.close(CLOSE.badFrame, 'frame is not JSON');
+      }
+      if (!isObj(frame) || typeof frame.type !== 'string' || typeof frame.requestId !== 'string' || !isObj(frame.payload)) {
+        return socket.close(CLOSE.badFrame, 'frame is not an envelope');
+      }
+      const { type, requestId } = frame;
+      const plan = deps.plans.get(type);
+      if (!plan) return sendError(requestId, 'unsupported_message_type', `${type} is not a request of this API`);
+      const details = checkFor(plan.op)(frame);
+      if (details.length) {
+        const failType = plan.op.auth ? plan.op.errors[0]?.type ?? errorType : errorType;
+        sendError(requestId, 'validation_failed', `${type} payload is invalid`, details.map((d) => ({ ...d, path: d.path.replace(/^\/payload/, '') || '/' })), failType);
+        if (plan.op.auth) socket.close(CLOSE.authFailed, 'authentication failed');
+        return;
+      }
+      const payload = frame.payload as Obj;
+      if (plan.op.auth) return login(plan.op, requestId, payload);
+      if (state.keyId === undefined) return sendError(requestId, 'unauthenticated', 'Log in with auth.login first');
+      const key = deps.keys.byId(state.keyId);
+      const rejected = key && deps.keys.rejection(key);
+      if (!key || rejected) return sendError(requestId, rejected ?? 'api_key_revoked', `The socket's API key is no longer valid (${rejected ?? 'removed'}); log in again`);
+      if (type === 'account.logout') {
+        delete state.keyId, delete state.accountId, delete state.storeId;
+        return send({ type: plan.op.reply.type, requestId, payload: example(plan.op.reply) });
+      }
+      if (plan.op.streaming) return stream(plan.op, requestId, payload);
+      const outcome = run(plan, type, payload);
+      if (outcome.status >= 400) {
+        const b = outcome.body as { code?: string; message?: string; details?: unknown };
+        return sendError(requestId, b.code ?? WS_CODE_BY_STATUS[outcome.status] ?? 'internal_error', b.message ?? 'Request failed', b.details);
+      }
+      if (outcome.status < 300 && !/\.(get|list|fetch)$/.test(type)) deps.changed();
+      send({ type: plan.op.reply.type, requestId, payload: outcome.body && typeof outcome.body === 'object' ? outcome.body : example(plan.op.reply) });
+    });
+
+    function run(plan: WsPlan, type: string, payload: Obj): Outcome {
+      const accountId = state.accountId!;
+      if (type === 'store.attach') {
+        const out = deps.engine.as(accountId, () => deps.engine.get('Store', payload.store_id));
+        if (out.status === 200) state.storeId = Number(payload.store_id);
+        return out;
+      }
+      if (plan.rest) {
+        const params: Obj = {};
+        const rest: Obj = {};
+        for (const [k, v] of Object.entries(payload)) {
+          const p = plan.paramFields?.[k];
+          if (p) params[p] = v;
+          else rest[k] = v;
+        }
+        const hasBody = Boolean(plan.rest.route.bodySchema) || plan.rest.route.method !== 'GET';
+        const body = (isObj(rest.data) ? rest.data : rest) as Obj;
+        return dispatchPlan(deps, plan.rest.plan, plan.rest.route, { params, query: hasBody ? {} : rest, body: hasBody ? body : {} }, accountId);
+      }
+      const p = plan.plan!;
+      if (p.kind === 'example') return { status: 200, body: example(plan.op.reply) };
+      const params: Obj = {};
+      const rest: Obj = {};
+      const idFields = new Set([p.idParam, ...p.scope.map((s) => s.param)]);
+      for (const [k, v] of Object.entries(payload)) (idFields.has(k) ? params : rest)[k] = v;
+      const body = (isObj(rest.data) ? rest.data : rest) as Obj;
+      // store.fetch is scoped to the attached store (asyncapi.yaml x-decision).
+      if (type === 'store.fetch' && state.storeId !== undefined) {
+        const out = deps.engine.as(accountId, () => deps.engine.list('Store', { id: state.storeId }, rest));
+        return out;
+      }
+      if (p.entity && !deps.engine.entities.has(p.entity)) deps.engine.entities.set(p.entity, { schema: p.schema, example: isObj(example(plan.op.reply)) ? example(plan.op.reply) : undefined });
+      return dispatchPlan(deps, p, undefined, { params, query: rest, body }, accountId);
+    }
+
+    function login(op: OperationModel, requestId: string, payload: Obj): void {
+      const metadata = isObj(payload.metadata) ? payload.metadata : {};
+      const result = deps.keys.authenticate(payload.token, metadata.secret);
+      const failureType = op.errors[0]?.type ?? 'auth.failure';
+      if ('rejected' in result) {
+        sendError(requestId, result.rejected === 'unauthenticated' ? 'invalid_api_key' : result.rejected, 'Authentication failed', undefined, failureType);
+        socket.close(CLOSE.authFailed, 'authentication failed');
+        return;
+      }
+      const accountId = result.key.account_id;
+      state.keyId = result.key.id;
+      state.accountId = accountId;
+      delete state.storeId;
+      const wanted = Number(metadata.storeId);
+      if (metadata.storeId !== undefined && Number.isInteger(wanted)) {
+        const store = deps.engine.as(accountId, () => deps.engine.get('Store', wanted));
+        if (store.status === 200) state.storeId = wanted;
+      }
+      send({
+        type: op.reply.type,
+        requestId,
+        payload: { identityId: `account-${accountId}`, role: 'account', context: { accountId: String(accountId), ...(state.storeId !== undefined ? { storeId: String(state.storeId) } : {}) } },
+      });
+    }
+
+    function stream(op: OperationModel, requestId: string, payload: Obj): void {
+      const text = `Sandbox reply to: ${String(payload.content ?? payload.message ?? '')}`.trim();
+      const parts = text.split(/(?<= )/);
+      const chunkTemplate = example(op.chunk);
+      const threadId = payload.thread_id ?? chunkTemplate.thread_id;
+      let index = 0;
+      const next = () => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (index < parts.length) {
+          send({ type: op.chunk!.type, requestId, payload: { ...chunkTemplate, thread_id: threadId, index, delta: parts[index] } });
+          index++;
+          setImmediate(next);
+          return;
+        }
+        const final = example(op.reply);
+        send({ type: op.reply.type, requestId, payload: { ...final, ...(threadId !== undefined && 'thread_id' in final ? { thread_id: threadId } : {}) } });
+      };
+      setImmediate(next);
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { KeyRegistry, manualClock, orderMachine, ResourceStore, shipmentMachine, transition, CursorError } from '../src/index.js';
+
+describe('lifecycle machines', () => {
+  it('walk the order lifecycle and refuse illegal transitions', () => {
+    let s = orderMachine.initial;
+    for (const a of ['accept', 'preparing', 'prepared', 'picked', 'delivered']) {
+      const r = transition(orderMachine, s, a, 1);
+      expect(r.ok).toBe(true);
+      s = (r as { status: string }).status;
+    }
+    expect(s).toBe('delivered');
+    expect(transition(orderMachine, 'delivered', 'accept', 1)).toMatchObject({ ok: false });
+    expect(transition(orderMachine, 'placed', 'picked', 1)).toMatchObject({ ok: false });
+    expect(transition(shipmentMachine, 'assigned', 'reject', 1)).toEqual({ ok: true, status: 'pending' });
+  });
+});
+
+describe('ResourceStore', () => {
+  it('assigns ids, pages newest first, snapshots and restores', () => {
+    const st = new ResourceStore();
+    for (let i = 0; i < 5; i++) st.insert('Store', { name: `s${i}` });
+    const p1 = st.list('Store', () => true, { limit: 2 });
+    expect(p1.items.map((r) => r.id)).toEqual([5, 4]);
+    const p2 = st.list('Store', () => true, { limit: 2, cursor: p1.next_cursor! });
+    expect(p2.items.map((r) => r.id)).toEqual([3, 2]);
+    expect(() => st.list('Store', () => true, { cursor: 'garbage' })).toThrow(CursorError);
+    const copy = new ResourceStore();
+    copy.restore(st.snapshot());
+    expect(copy.insert('Store', { name: 'next' }).id).toBe(6);
+    expect(() => copy.insert('Store', { id: 2 })).toThrow(/already exists/);
+  });
+});
+
+describe('KeyRegistry', () => {
+  it('rejects both expiries, keeps only a hash, and expires with the clock', () => {
+    const clock = manualClock();
+    const keys = new KeyRegistry(clock);
+    expect(() => keys.create(1, { name: 'x', ttl_seconds: 60, expires_at: 1 })).toThrow(/not both/);
+    const k = keys.create(1, { name: 'x', ttl_seconds: 60 });
+    expect(JSON.stringify(keys.snapshot())).not.toContain(k.secret);
+    expect(keys.authenticate(k.username, k.secret)).toHaveProperty('key');
+    clock.advance(60_000);
+    expect(keys.authenticate(k.username, k.secret)).toEqual({ rejected: 'api_key_expired' });
+    expect(keys.list(2)).toEqual([]);
+  });
+});

@@ -1,0 +1,211 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { manualClock, startSandbox, type Sandbox } from '../src/index.js';
+
+const SESSION = 'test-session-token';
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function call(method: string, path: string, { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${sandbox!.url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function newKey(extra: Record<string, unknown> = {}) {
+  const r = await call('POST', '/api/v1/session/keys', { body: { name: 'k', ...extra }, headers: { authorization: `Bearer ${SESSION}` } });
+  expect(r.status).toBe(201);
+  return r.body as { id: number; username: string; secret: string };
+}
+const s2s = (k: { username: string; secret: string }) => ({ 'x-api-key': k.username, 'x-api-secret': k.secret });
+const STORE = { type: 'grocery', name: 'Fresh Mart Hub', location_id: 101, owner_aadhaar_front_file_id: 12, owner_aadhaar_back_file_id: 13, shop_body_type: 'stationary_shop' };
+
+function wsClient(url: string) {
+  const ws = new WebSocket(url);
+  const frames: any[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (d) => {
+    frames.push(JSON.parse(String(d)));
+    waiters.splice(0).forEach((w) => w());
+  });
+  const open = new Promise((r) => ws.once('open', r));
+  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  async function until(pred: (f: any) => boolean) {
+    for (;;) {
+      const f = frames.find(pred);
+      if (f) return f;
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  }
+  let n = 0;
+  async function request(type: string, payload: unknown) {
+    const requestId = `r${++n}`;
+    ws.send(JSON.stringify({ type, requestId, payload }));
+    return until((f) => f.requestId === requestId && !String(f.type).endsWith('.chunk'));
+  }
+  return { ws, frames, open, closed, until, request };
+}
+
+describe('sandbox', () => {
+  it('REST and WebSocket share one state; ids are assigned; lifecycles are enforced', async () => {
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {} });
+    const key = await newKey();
+    const created = await call('POST', '/api/v1/s2s/accounts/stores', { body: STORE, headers: s2s(key) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'Fresh Mart Hub', status: 'pending_verification', account_id: 42 });
+    const c = wsClient(sandbox.wsUrl);
+    await c.open;
+    const auth = await c.request('auth.login', { authType: 's2s', token: key.username, metadata: { secret: key.secret, app: 'anystore' } });
+    expect(auth).toMatchObject({ type: 'auth.success', payload: { identityId: 'account-42' } });
+    const got = await c.request('store.get', { store_id: created.body.id });
+    expect(got).toMatchObject({ type: 'store.get.ok', payload: { id: created.body.id, name: 'Fresh Mart Hub' } });
+    const second = await c.request('store.create', { ...STORE, name: 'Second' });
+    expect(second.payload.id).not.toBe(created.body.id);
+    const list = await call('GET', '/api/v1/s2s/accounts/stores', { headers: s2s(key) });
+    expect(list.body.items.map((s: any) => s.name)).toEqual(['Second', 'Fresh Mart Hub']);
+    // Activating before verification is a 409 conflict (StoreStatus), and loses nothing.
+    const early = await call('PUT', `/api/v1/s2s/accounts/stores/${created.body.id}`, { body: { status: 'active' }, headers: s2s(key) });
+    expect(early).toMatchObject({ status: 409, body: { code: 'conflict' } });
+    await call('POST', `/__sandbox/stores/${created.body.id}/verify`);
+    const order = await call('POST', '/__sandbox/orders', { body: { store_id: created.body.id } });
+    expect(order.body).toMatchObject({ status: 'placed', store_id: created.body.id });
+    const done = await call('POST', `/api/v1/s2s/accounts/orders/${order.body.id}/mark-paid-and-delivered`, { headers: s2s(key) });
+    expect(done).toMatchObject({ status: 409, body: { code: 'conflict' } });
+    expect((await c.request('order.accept', { order_id: order.body.id })).payload.status).toBe('accepted');
+    expect((await c.request('order.accept', { order_id: order.body.id }))).toMatchObject({ type: 'error', payload: { code: 'conflict' } });
+    expect((await c.request('order.preparing', { order_id: order.body.id })).payload.status).toBe('preparing');
+    const paid = await call('POST', `/api/v1/s2s/accounts/orders/${order.body.id}/mark-paid-and-delivered`, { body: { payment_method: 'upi' }, headers: s2s(key) });
+    expect(paid.body).toMatchObject({ status: 'delivered', payment_status: 'paid', payment_method: 'upi' });
+    c.ws.close();
+  });
+
+  it('validates REST and WebSocket input against the specs', async () => {
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {} });
+    const key = await newKey();
+    const bad = await call('POST', '/api/v1/s2s/accounts/stores', { body: { ...STORE, extra: 1, name: '' }, headers: s2s(key) });
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe('validation_failed');
+    expect(bad.body.details.map((d: any) => d.path)).toEqual(expect.arrayContaining(['/extra', '/name']));
+    expect((await call('POST', '/api/v1/s2s/accounts/stores', { body: '{nope', headers: s2s(key) })).status).toBe(422);
+    expect((await call('GET', '/api/v1/s2s/accounts/stores?limit=500', { headers: s2s(key) })).body.details[0].path).toBe('query.limit');
+    expect((await call('GET', '/api/v1/s2s/accounts/stores/999', { headers: s2s(key) })).status).toBe(404);
+    const c = wsClient(sandbox.wsUrl);
+    await c.open;
+    expect(await c.request('store.get', { store_id: 1 })).toMatchObject({ type: 'error', payload: { code: 'unauthenticated' } });
+    await c.request('auth.login', { authType: 's2s', token: key.username, metadata: { secret: key.secret, app: 'anystore' } });
+    expect(await c.request('store.create', { name: 'x' })).toMatchObject({ type: 'error', payload: { code: 'validation_failed' } });
+    expect(await c.request('no.such.type', {})).toMatchObject({ type: 'error', payload: { code: 'unsupported_message_type' } });
+    c.ws.send('not json');
+    expect(await c.closed).toBe(4400);
+  });
+
+  it('API keys authenticate for real, expire with the clock and revoke immediately (REST and WS)', async () => {
+    const clock = manualClock();
+    sandbox = await startSandbox({ clock, sessionTokens: [SESSION], log: () => {} });
+    expect((await call('GET', '/api/v1/s2s/accounts', {})).body.code).toBe('unauthenticated');
+    expect((await call('GET', '/api/v1/session/keys', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const key = await newKey({ ttl_seconds: 120 });
+    const basic = { authorization: `Basic ${Buffer.from(`${key.username}:${key.secret}`).toString('base64')}` };
+    expect((await call('GET', '/api/v1/s2s/accounts', { headers: basic })).status).toBe(200);
+    expect((await call('GET', '/api/v1/s2s/accounts', { headers: { ...s2s(key), 'x-api-secret': 'wrong' } })).body.code).toBe('invalid_api_key');
+    clock.advance(121_000);
+    expect((await call('GET', '/api/v1/s2s/accounts', { headers: basic })).body.code).toBe('api_key_expired');
+    const other = await newKey();
+    const c = wsClient(sandbox.wsUrl);
+    await c.open;
+    await c.request('auth.login', { authType: 's2s', token: other.username, metadata: { secret: other.secret, app: 'anystore' } });
+    expect((await c.request('account.get', {})).type).toBe('account.get.ok');
+    const expired = await call('POST', `/api/v1/session/keys/${other.id}/expire`, { headers: { authorization: `Bearer ${SESSION}` } });
+    expect(expired.body.revoked_at).toBeGreaterThan(0);
+    expect(JSON.stringify(expired.body)).not.toContain(other.secret);
+    expect((await call('GET', '/api/v1/s2s/accounts', { headers: s2s(other) })).body.code).toBe('api_key_revoked');
+    expect(await c.request('account.get', {})).toMatchObject({ type: 'error', payload: { code: 'api_key_revoked' } });
+    const keys = await call('GET', '/api/v1/session/keys', { headers: { authorization: `Bearer ${SESSION}` } });
+    expect(keys.body.items).toHaveLength(2);
+    c.ws.close();
+  });
+
+  it('streams chunks before the final reply', async () => {
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {} });
+    const key = await newKey();
+    const c = wsClient(sandbox.wsUrl);
+    await c.open;
+    await c.request('auth.login', { authType: 's2s', token: key.username, metadata: { secret: key.secret, app: 'anystore' } });
+    const final = await c.request('ai.thread.send.stream', { thread_id: 7, content: 'hello there sandbox' });
+    const chunks = c.frames.filter((f) => f.type === 'ai.thread.send.stream.chunk');
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((f) => f.payload.index)).toEqual(chunks.map((_, i) => i));
+    expect(chunks.map((f) => f.payload.delta).join('')).toContain('hello there sandbox');
+    expect(final.type).toBe('ai.thread.send.stream.ok');
+    c.ws.close();
+  });
+
+  it('seeds from a fixture, resets, and persists to --state across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-'));
+    const seed = join(dir, 'seed.yaml');
+    writeFileSync(seed, 'apiKeys:\n  - { name: ci, username: pk_ci, secret: sk_ci_secret }\nresources:\n  Store:\n    - { id: 7, account_id: 42, name: Seeded, type: grocery, status: active }\n');
+    const state = join(dir, 'state.json');
+    const key = { username: 'pk_ci', secret: 'sk_ci_secret' };
+    sandbox = await startSandbox({ seed, stateFile: state, log: () => {} });
+    expect((await call('GET', '/api/v1/s2s/accounts/stores/7', { headers: s2s(key) })).body.name).toBe('Seeded');
+    const made = await call('POST', '/api/v1/s2s/accounts/locations', { body: { name: 'Depot', coordinates: { latitude: 12.97, longitude: 77.59 }, address: { line1: '1 Main St', city: 'Bengaluru', country: 'IN' } }, headers: s2s(key) });
+    expect(made.status).toBe(201);
+    expect(readFileSync(state, 'utf8')).not.toContain('sk_ci_secret');
+    await sandbox.close();
+    sandbox = await startSandbox({ seed, stateFile: state, log: () => {} });
+    expect((await call('GET', `/api/v1/s2s/accounts/locations/${made.body.id}`, { headers: s2s(key) })).body.name).toBe('Depot');
+    expect((await call('POST', '/__sandbox/reset', { body: { fixture: { resources: { Nope: [] } } } })).status).toBe(422);
+    expect((await call('GET', `/api/v1/s2s/accounts/locations/${made.body.id}`, { headers: s2s(key) })).status).toBe(200);
+    expect((await call('POST', '/__sandbox/reset')).status).toBe(200);
+    expect((await call('GET', `/api/v1/s2s/accounts/locations/${made.body.id}`, { headers: s2s(key) })).status).toBe(404);
+    await expect(startSandbox({ seed: join(dir, 'missing.yaml'), log: () => {} })).rejects.toThrow(/cannot be read/);
+  }, 180_000);
+
+  it('platform auth: OTP from the log, refresh rotation, revoke; the token manages keys', async () => {
+    const lines: string[] = [];
+    const clock = manualClock();
+    sandbox = await startSandbox({ clock, log: (l) => lines.push(l) });
+    const app = { authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}` };
+    expect((await call('POST', '/api/platform/v1/login', { body: { email: 'staff@example.com', password: 'password' } })).status).toBe(401);
+    expect((await call('POST', '/api/platform/v1/login', { body: { email: 'staff@example.com', password: 'nope' }, headers: app })).status).toBe(401);
+    const login = await call('POST', '/api/platform/v1/login', { body: { email: 'staff@example.com', password: 'password' }, headers: app });
+    const otp = /OTP for staff@example.com: (\d{6})/.exec(lines.join('\n'))![1]!;
+    const wrong = otp === '000000' ? '111111' : '000000';
+    expect((await call('POST', '/api/platform/v1/token', { body: { grant_type: 'password', username: login.body.data.token, password: wrong }, headers: app })).body.error).toBe('invalid_grant');
+    const tok = await call('POST', '/api/platform/v1/token', { body: { grant_type: 'password', username: login.body.data.token, password: otp }, headers: app });
+    expect(tok.status).toBe(200);
+    expect((await call('GET', '/api/v1/session/keys', { headers: { authorization: `Bearer ${tok.body.access_token}` } })).status).toBe(200);
+    const next = await call('POST', '/api/platform/v1/token', { body: { grant_type: 'refresh_token', refresh_token: tok.body.refresh_token }, headers: app });
+    expect(next.status).toBe(200);
+    expect(next.body.refresh_token).not.toBe(tok.body.refresh_token);
+    expect((await call('POST', '/api/platform/v1/token', { body: { grant_type: 'refresh_token', refresh_token: tok.body.refresh_token }, headers: app })).status).toBe(401);
+    clock.advance((next.body.expires_in + 1) * 1000);
+    expect((await call('GET', '/api/v1/session/keys', { headers: { authorization: `Bearer ${next.body.access_token}` } })).status).toBe(401);
+    expect((await call('POST', '/api/platform/v1/token/revoke', { body: { token: next.body.access_token }, headers: app })).body).toEqual({});
+    expect(lines.join('\n')).not.toContain(tok.body.access_token);
+  });
+
+  it('theodore: sessions count toward the limit of 10 and expire', async () => {
+    const clock = manualClock();
+    sandbox = await startSandbox({ clock, log: () => {} });
+    const body = { handle: 'user@example.com', password: 'user-password', handleType: 'email', tokenDurationInMins: 10 };
+    expect((await call('POST', '/theodore/apis/v1/authtokens', { body: { ...body, password: 'x' } })).status).toBe(401);
+    expect((await call('POST', '/theodore/apis/v1/authtokens', { body: { handle: 'a' } })).body.error.code).toBe('VALIDATION_FAILED');
+    for (let i = 0; i < 10; i++) expect((await call('POST', '/theodore/apis/v1/authtokens', { body })).status).toBe(200);
+    expect((await call('POST', '/theodore/apis/v1/authtokens', { body })).body.error.code).toBe('MAX_SESSIONS_EXCEEDED');
+    clock.advance(61 * 60_000); // past the hard expiry (6 × 10 min)
+    const again = await call('POST', '/theodore/apis/v1/authtokens', { body });
+    expect(again.status).toBe(200);
+    expect(again.body.data.expiry).toBe(clock.now() - (clock.now() % 1000) + 10 * 60_000);
+  });
+});
