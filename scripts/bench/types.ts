@@ -30,6 +30,12 @@ export interface Scenario {
   ratios: ReadonlyArray<readonly [string, string]>;
   /** Goals keyed `${numerator} ÷ ${denominator}` → minimum ratio; the table marks each met/missed. */
   goals?: Readonly<Record<string, number>>;
+  /**
+   * Optional: CPU time each `subject` adds per operation over `baseline`, relative to what
+   * `reference` adds over it: (cpu(subject) − cpu(baseline)) ÷ (cpu(reference) − cpu(baseline)),
+   * per round. `goal` is a maximum. For in-process scenarios (a stubbed fetch).
+   */
+  addedCost?: ReadonlyArray<{ subject: string; reference: string; baseline: string; goal?: number }>;
 }
 
 export interface ScenarioModule {

@@ -7,10 +7,14 @@
 // concatenated, gzip level 9 — what loading the entry costs. Dependencies (bare imports) and
 // lazily loaded files (`import()`) are not counted. A package or subpath without its own
 // budget uses "default".
+// Plus the named browser bundles of size-budgets.json `bundles` (what a web app pays for an
+// import, dependencies included): an esbuild browser bundle of the built dist/, minified,
+// gzip level 9 (scripts/lib/bundle-size.mjs, shared with `npm run bench`).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { browserBundleSize, bundleBudgets } from '../lib/bundle-size.mjs';
 import { buildAll, entryGzipSize, formatBytes, publicPackages, repoRoot, runtimeEntries } from './lib.mjs';
 
 export function loadBudgets(root = repoRoot) {
@@ -64,12 +68,29 @@ export function checkSizes(root = repoRoot) {
   return { rows, failures };
 }
 
+/** The named browser bundles (`bundles` in size-budgets.json), measured from dist/. */
+export async function checkBundles(root = repoRoot) {
+  const rows = [];
+  const failures = [];
+  for (const b of bundleBudgets(root)) {
+    if (typeof b.budget !== 'number' || typeof b.from !== 'string') throw new Error(`size-budgets.json bundles["${b.name}"] needs "from" and "budget"`);
+    const { gzip } = await browserBundleSize({ from: b.from, names: b.names, source: 'dist', root });
+    const ok = gzip <= b.budget;
+    if (!ok) failures.push(`browser bundle ${b.name}: ${formatBytes(gzip)} gzip > budget ${formatBytes(b.budget)}; shrink it or raise the budget in size-budgets.json`);
+    rows.push({ name: `bundle ${b.name}`, file: '(esbuild browser, minified)', size: gzip, limit: b.budget, source: 'bundles', ok });
+  }
+  return { rows, failures };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { build: { type: 'boolean', default: false }, root: { type: 'string' } } });
   try {
     const root = values.root ? resolve(values.root) : repoRoot;
     if (values.build) buildAll(root);
     const { rows, failures } = checkSizes(root);
+    const bundles = await checkBundles(root);
+    rows.push(...bundles.rows);
+    failures.push(...bundles.failures);
     const w = Math.max(...rows.map((r) => `${r.name} ${r.file}`.length), 10);
     for (const r of rows) {
       const pct = r.size === undefined ? '' : ` ${Math.round((r.size / r.limit) * 100)}%`;
@@ -79,7 +100,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       console.error(`\nsize: ${failures.length} problem(s):\n  ${failures.join('\n  ')}`);
       process.exit(1);
     }
-    console.log('\nsize: every runtime entry (with the files it imports statically) is within its gzip budget');
+    console.log('\nsize: every runtime entry (with the files it imports statically) and every named browser bundle is within its gzip budget');
   } catch (err) {
     console.error(`size: ${err?.message ?? err}`);
     process.exit(1);

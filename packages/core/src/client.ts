@@ -4,6 +4,7 @@ import createClient, { type FetchResponse, type MaybeOptionalInit, type Middlewa
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { ApiError, ConfigurationError, MalformedResponseError, S2sdkError } from './errors.js';
 import type { Logger } from './logger.js';
+import { ACCEPTS_PLAIN, PlainRequest } from './plain-request.js';
 import { createTransport, requestHints, type FetchLike, type RetryOptions, type TransportOptions } from './transport.js';
 
 export type { Middleware };
@@ -103,7 +104,30 @@ const JSON_TYPE = /[/+]json(\s*;|$)/i;
 
 export function createApiClient<Paths extends {}>(options: ApiClientOptions): ApiClient<Paths> {
   const transport: FetchLike = createTransport(options);
-  const raw = createClient<Paths>({ baseUrl: options.baseUrl, fetch: transport as (r: Request) => Promise<Response>, headers: options.headers });
+  const base = options.fetch ?? globalThis.fetch;
+  // On the global fetch and on createNodeFetch() the request stays plain (serialized body and
+  // headers as values, see plain-request.ts); any other fetch gets standard Requests.
+  const plain = base === globalThis.fetch || (base as { [ACCEPTS_PLAIN]?: boolean })[ACCEPTS_PLAIN] === true;
+  // Error responses are recorded with their request (for messages); a 2xx that is not JSON
+  // (an HTML error page from a proxy) is a typed error, not a SyntaxError. Done in the fetch
+  // openapi-fetch calls rather than in a middleware: no middleware, openapi-fetch's short path.
+  const send = async (request: Request, json: boolean): Promise<Response> => {
+    const response = await transport(request);
+    if (!response.ok) responseRequests.set(response, { method: request.method, url: request.url });
+    else if (json && response.status !== 204) {
+      const ct = response.headers.get('content-type');
+      if (ct && !JSON_TYPE.test(ct) && response.headers.get('content-length') !== '0') throw new MalformedResponseError(response.status, ct, 'expected a JSON body');
+    }
+    return response;
+  };
+  const sendJson = (request: Request) => send(request, true);
+  const sendOther = (request: Request) => send(request, false);
+  const raw = createClient<Paths>({
+    baseUrl: options.baseUrl,
+    fetch: sendJson,
+    headers: options.headers,
+    ...(plain ? { Request: PlainRequest as unknown as typeof Request } : {}),
+  });
   const { operations, auth } = options;
   if (operations || auth) {
     raw.use({
@@ -115,25 +139,14 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
       },
     });
   }
-  // A 2xx that is not JSON (an HTML error page from a proxy) is a typed error, not a SyntaxError.
-  raw.use({
-    onResponse({ request, response, options: merged }) {
-      if (!response.ok) {
-        responseRequests.set(response, { method: request.method, url: request.url });
-        return undefined;
-      }
-      if (merged.parseAs !== 'json' || response.status === 204 || response.headers.get('content-length') === '0') return undefined;
-      const ct = response.headers.get('content-type');
-      if (ct && !JSON_TYPE.test(ct)) throw new MalformedResponseError(response.status, ct, 'expected a JSON body');
-      return undefined;
-    },
-  });
   if (options.middleware?.length) raw.use(...options.middleware);
 
   const client = { use: raw.use.bind(raw), eject: raw.eject.bind(raw) } as Record<string, unknown>;
   for (const m of METHODS) {
     const call = raw[m] as (url: string, init?: unknown) => Promise<unknown>;
-    client[m] = (url: string, init?: unknown) => call(url, init).catch(toTypedError);
+    // Only JSON bodies are checked for a JSON content type (the default `parseAs`).
+    client[m] = (url: string, init?: { parseAs?: string }) =>
+      call(url, init?.parseAs !== undefined && init.parseAs !== 'json' ? { ...init, fetch: sendOther } : init).catch(toTypedError);
   }
   return client as unknown as ApiClient<Paths>;
 }

@@ -6,12 +6,13 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { MemoryResponse } from './memory-response.js';
+import { ACCEPTS_PLAIN, isPlainRequest, type PlainRequest } from './plain-request.js';
 import type { FetchLike } from './transport.js';
 
 export interface NodeFetchOptions {
   /** Keep connections open between requests. Default true. */
   keepAlive?: boolean;
-  /** Sockets per origin. Default 64. */
+  /** Sockets per origin. Default: no cap (as many as requests in flight; idle ones are kept for reuse). */
   maxSockets?: number;
   /** Redirects followed before failing. Default 5. */
   maxRedirects?: number;
@@ -24,21 +25,30 @@ export interface NodeFetch extends FetchLike {
   close(): void;
 }
 
+/** Bodies written to the socket as they are. */
+function directBody(body: unknown): boolean {
+  return body === null || typeof body === 'string' || body instanceof Uint8Array;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 // Credentials never follow a redirect to another origin.
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-api-secret'];
 
 export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   const keepAlive = options.keepAlive ?? true;
-  const maxSockets = options.maxSockets ?? 64;
+  const maxSockets = options.maxSockets ?? Infinity;
+  if (!(maxSockets >= 1)) throw new RangeError('createNodeFetch: maxSockets must be >= 1');
   const ownHttp = options.agents?.http ? undefined : new http.Agent({ keepAlive, maxSockets, scheduling: 'lifo' });
   const ownHttps = options.agents?.https ? undefined : new https.Agent({ keepAlive, maxSockets, scheduling: 'lifo' });
   const httpAgent = options.agents?.http ?? ownHttp!;
   const httpsAgent = options.agents?.https ?? ownHttps!;
   const maxRedirects = options.maxRedirects ?? 5;
 
-  async function nodeFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-    const request = input instanceof Request && !init?.body ? input : new Request(input, init);
+  async function nodeFetch(input: Request | PlainRequest | string | URL, init?: RequestInit): Promise<Response> {
+    // The typed client's PlainRequest: a string or bytes body is written as is (no stream
+    // round trip); other bodies (FormData, Blob, streams) are encoded by a standard Request.
+    const direct = isPlainRequest(input) && !init?.body && directBody(input.rawBody) ? input : undefined;
+    const request = direct ?? (input instanceof Request && !init?.body ? input : new Request(isPlainRequest(input) ? input.toRequest() : input, init));
     const signal = init?.signal ?? request.signal;
     if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
     let method = request.method;
@@ -48,7 +58,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
       headers[k] = v;
     });
     headers['accept-encoding'] ??= 'gzip, deflate, br';
-    let body: Buffer | undefined = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    let body: Buffer | string | Uint8Array | undefined = direct
+      ? ((direct.rawBody ?? undefined) as string | Uint8Array | undefined)
+      : request.body
+        ? Buffer.from(await (request as Request).arrayBuffer())
+        : undefined;
     const redirectMode = request.redirect;
 
     for (let hop = 0; ; hop++) {
@@ -73,11 +87,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     }
   }
 
-  function send(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | null | undefined) {
+  function send(url: URL, method: string, headers: Record<string, string>, body: Buffer | string | Uint8Array | undefined, signal: AbortSignal | null | undefined) {
     return new Promise<http.IncomingMessage>((resolve, reject) => {
       const isHttps = url.protocol === 'https:';
       if (!isHttps && url.protocol !== 'http:') return reject(new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) }));
-      const h = body ? { ...headers, 'content-length': String(body.length) } : headers;
+      if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
       const req = (isHttps ? https : http).request(
         {
           protocol: url.protocol,
@@ -85,7 +99,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
           port: url.port || undefined,
           path: url.pathname + url.search,
           method,
-          headers: h,
+          headers,
           agent: isHttps ? httpsAgent : httpAgent,
         },
         (res) => {
@@ -150,6 +164,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   }
 
   return Object.assign(nodeFetch as FetchLike, {
+    [ACCEPTS_PLAIN]: true,
     close() {
       ownHttp?.destroy();
       ownHttps?.destroy();

@@ -4,6 +4,7 @@ import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, TimeoutError }
 import { backoffDelay, checkBackoffPolicy, REST_BACKOFF } from './backoff.js';
 import { safeLogger, type Logger } from './logger.js';
 import { BUFFERED_BODY, MemoryResponse } from './memory-response.js';
+import { ACCEPTS_PLAIN, isPlainRequest, type PlainRequest } from './plain-request.js';
 
 /** What the transport calls: `globalThis.fetch`, `createNodeFetch()` from `@s2sdk/core/node`, undici, a test double… */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -110,18 +111,33 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const now = options.now ?? Date.now;
   const log = safeLogger(options.logger);
 
+  // How a PlainRequest (the typed client's request on the global fetch or createNodeFetch) is
+  // sent: as is to a fetch that accepts it, as `fetch(url, init)` to the global fetch (no
+  // Request copy), else as a standard Request.
+  const sendPlain: (plain: PlainRequest, signal: AbortSignal) => Promise<Response> =
+    (baseFetch as { [ACCEPTS_PLAIN]?: boolean })[ACCEPTS_PLAIN] === true
+      ? (plain, signal) => baseFetch(plain as unknown as Request, { signal })
+      : baseFetch === globalThis.fetch
+        ? (plain, signal) => globalThis.fetch(plain.url, plain.init(signal))
+        : (plain, signal) => baseFetch(plain.toRequest(), { signal });
+
   return async function transport(input: Request, init?: RequestInit): Promise<Response> {
-    const request = init ? new Request(input, init) : input;
-    const callerSignal = request.signal;
-    if (callerSignal.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
+    const request = init ? new Request(isPlainRequest(input) ? input.toRequest() : input, init) : input;
+    const plain = isPlainRequest(request) ? request : undefined;
+    // A PlainRequest has no signal unless the caller gave one: then no listener is needed.
+    const callerSignal: AbortSignal | null = request.signal;
+    if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
     const started = now();
     const deadlineAt = started + deadlineMs;
     const retrySafe = maxRetries > 0 && isRetrySafe(request);
+    const hasBody = plain ? plain.rawBody !== null : request.body !== null;
     // A body can be read once: keep a pristine copy only when the request may be sent again —
     // retry-safe requests, and small bodies of others (re-sent only when the connection was
     // refused). Uploads of requests that are not retry-safe are never held twice in memory.
+    // A PlainRequest keeps its serialized body: it is re-sent as is (unless it is a stream).
     const pristine =
-      request.body !== null && maxRetries > 0 && (retrySafe || !LARGE_BODY_TYPE.test(request.headers.get('content-type') ?? '')) ? request.clone() : undefined;
+      !plain && hasBody && maxRetries > 0 && (retrySafe || !LARGE_BODY_TYPE.test(request.headers.get('content-type') ?? '')) ? request.clone() : undefined;
+    const resendable = !hasBody || (plain ? plain.replayable && (retrySafe || !LARGE_BODY_TYPE.test(plain.headers.get('content-type') ?? '')) : pristine !== undefined);
     const target = `${request.method} ${urlForLog(request.url)}`;
 
     for (let attempt = 0; ; attempt++) {
@@ -130,33 +146,34 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       const attemptTimeout = Math.min(timeoutMs, remaining);
       const scope = attemptTimeout < timeoutMs ? 'deadline' : 'attempt';
       const controller = new AbortController();
-      const onCallerAbort = () => controller.abort(callerSignal.reason);
-      callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+      const onCallerAbort = callerSignal ? () => controller.abort(callerSignal.reason) : undefined;
+      if (onCallerAbort) callerSignal!.addEventListener('abort', onCallerAbort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         controller.abort(new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs));
       }, attemptTimeout);
-      const attemptRequest = attempt === 0 ? request : pristine ? pristine.clone() : request;
       const canRetry = attempt < maxRetries;
       let response: Response | undefined;
       let retryDelay: number | undefined;
       let failure: S2sdkError | undefined;
       try {
-        response = await baseFetch(attemptRequest, { signal: controller.signal });
-        retryDelay = canRetry && retrySafe && retryStatus(response.status) ? statusRetryDelay(response, attempt, target, deadlineAt) : undefined;
+        response = await (plain
+          ? sendPlain(plain, controller.signal)
+          : baseFetch(attempt === 0 ? request : pristine ? pristine.clone() : request, { signal: controller.signal }));
+        retryDelay = canRetry && retrySafe && resendable && retryStatus(response.status) ? statusRetryDelay(response, attempt, target, deadlineAt) : undefined;
         // The body is read while the attempt's timeout and the caller's signal still apply:
         // a server that sends headers and then stalls cannot hang the call.
         if (retryDelay === undefined) response = await readBody(response);
       } catch (err) {
         response = undefined;
         if (timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
-        else if (callerSignal.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
+        else if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
         else if (err instanceof S2sdkError) failure = err;
         else failure = new NetworkError(`${target} failed: ${describeNetworkError(err)}`, { cause: err });
       } finally {
         clearTimeout(timer);
-        callerSignal.removeEventListener('abort', onCallerAbort);
+        if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
       }
 
       if (response) {
@@ -169,7 +186,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       // No (complete) response: a network failure or a timeout.
       const err = failure!;
       const notSent = requestNeverSent(err);
-      const mayResend = canRetry && (retrySafe || (maxRetries > 0 && notSent)) && (request.body === null || pristine !== undefined);
+      const mayResend = canRetry && (retrySafe || (maxRetries > 0 && notSent)) && resendable;
       if (!mayResend) throw err;
       const delay = backoff(attempt);
       if (now() + delay >= deadlineAt) throw err;
@@ -194,7 +211,8 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new AbortedError(undefined, { cause: signal.reason }));
     const onAbort = () => {
