@@ -1,0 +1,5 @@
+// @s2sdk/ws-protocol: the one definition of the request/reply protocol over WebSocket.
+export * from './envelope.js';
+export * from './close-codes.js';
+export * from './naming.js';
+export * from './errors.js';
