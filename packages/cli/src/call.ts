@@ -7,7 +7,7 @@ import { baseUrl, sessionToken } from './commands.js';
 import { CliError, type Io } from './io.js';
 import { print, type Args } from './main.js';
 import { loadOperations, restHelp, suggest, wsHelp } from './specs.js';
-import { coerceParam, readJsonArg, splitParam } from './values.js';
+import { checkAgainstSchema, coerceParam, readJsonArg, splitParam } from './values.js';
 
 function s2sCredentials(io: Io) {
   const key = io.env.S2SDK_API_KEY;
@@ -42,6 +42,10 @@ export async function callCommand(io: Io, args: Args, rest: string[]): Promise<n
   if (missing.length) throw new CliError(`${id} needs --param ${missing.map((m) => `${m}=…`).join(' --param ')}`, 2);
   const body = readJsonArg(args.values.body, '--body');
   if (body === undefined && op.body && op.method !== 'GET' && ['PUT', 'PATCH'].includes(op.method)) throw new CliError(`${id} needs --body (see s2sdk call ${id} --help)`, 2);
+  if (body !== undefined) {
+    if (!op.body) throw new CliError(`${id} takes no JSON body`, 2);
+    checkAgainstSchema(body, op.body, `--body of ${id}`, `see s2sdk call ${id} --help`);
+  }
   let result: unknown;
   if (op.session) {
     const keys = createKeyManagementClient({ baseUrl: baseUrl(io, args), sessionToken: await sessionToken(io), retry: false });
@@ -74,8 +78,9 @@ export async function wsCommand(io: Io, args: Args, rest: string[]): Promise<num
     return 0;
   }
   const payload = (readJsonArg(args.values.payload, '--payload') ?? {}) as never;
+  checkAgainstSchema(payload, req.payload, `--payload of ${type}`, `see s2sdk ws ${type} --help`);
   const url = args.values['ws-url'] ?? io.env.S2SDK_WS_URL;
-  const ws = await connectNiyanthaWs({ ...(url ? { url } : {}), credentials: s2sCredentials(io), app: 's2sdk-cli', WebSocket: WebSocket as unknown as WebSocketConstructor, heartbeat: false, reconnect: false } as never); // the server validates every frame against the AsyncAPI document
+  const ws = await connectNiyanthaWs({ ...(url ? { url } : {}), credentials: s2sCredentials(io), app: 's2sdk-cli', WebSocket: WebSocket as unknown as WebSocketConstructor, heartbeat: false, reconnect: false } as never); // checked above; the server validates every frame too
   try {
     if (req.streaming) {
       for await (const chunk of (ws as unknown as { stream(t: string, p: unknown): AsyncIterable<unknown> }).stream(type, payload)) io.stdout.write(`${JSON.stringify(chunk)}\n`);

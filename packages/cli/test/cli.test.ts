@@ -74,6 +74,20 @@ describe('s2sdk against the sandbox', () => {
     expect(badParam.stderr).toContain('has no parameter "nope"');
     const badBody = await run(['call', 'createStore', '--body', '{oops'], { S2SDK_API_KEY: 'k', S2SDK_API_SECRET: 's' });
     expect(badBody.stderr).toContain('not valid JSON');
+    // Bodies and payloads are checked against the spec before anything is sent: the URLs point
+    // at a closed port, so reaching the network would fail with a connection error (exit 1).
+    const offline = { S2SDK_API_KEY: 'k', S2SDK_API_SECRET: 's', S2SDK_BASE_URL: 'http://127.0.0.1:9/', S2SDK_WS_URL: 'ws://127.0.0.1:9/ws' };
+    const invalidBody = await run(['call', 'createStore', '--body', '{"name":"","extra":1}'], offline);
+    expect(invalidBody.code).toBe(2);
+    expect(invalidBody.stderr).toContain('--body of createStore does not match the spec (nothing was sent)');
+    expect(invalidBody.stderr).toContain('/extra: is not a known field');
+    expect(invalidBody.stderr).toContain('/location_id');
+    const invalidPayload = await run(['ws', 'store.get', '--payload', '{"store_id":"three"}'], offline);
+    expect(invalidPayload.code).toBe(2);
+    expect(invalidPayload.stderr).toContain('--payload of store.get does not match the spec');
+    expect(invalidPayload.stderr).toContain('/store_id');
+    const noBody = await run(['call', 'getStore', '--param', 'id=1', '--body', '{}'], offline);
+    expect(noBody.stderr).toContain('getStore takes no JSON body');
     const help = await run(['call', 'updateStore', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('PUT /api/v1/s2s/accounts/stores/{id}');
