@@ -95,4 +95,21 @@ describe('Platform auth flows against @s2sdk/sandbox', () => {
     expect(captured).toBeTruthy();
     await expect(client.refresh(captured!)).rejects.toBeInstanceOf(AuthenticationError);
   });
+
+  it('a revoked access token no longer authenticates anywhere (the sandbox accepts it as the key-management Bearer session until then)', async () => {
+    const v = await client.login(user);
+    const tokens = await client.passwordGrant({ verificationToken: v.data.token, otp: latestOtp() });
+    const listKeys = () => fetch(`${sandbox.url}/api/v1/session/keys`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const before = await listKeys();
+    expect(before.status).toBe(200);
+    await before.body?.cancel();
+    await client.revoke(tokens.access_token);
+    const after = await listKeys();
+    expect(after.status).toBe(401);
+    const body = (await after.json()) as Record<string, unknown>;
+    expect(JSON.stringify(body)).not.toContain(tokens.access_token);
+    // Revoking twice (or an unknown token) is not an error (RFC 7009 §2.2).
+    await expect(client.revoke(tokens.access_token)).resolves.toEqual({});
+    await expect(client.refresh(tokens.refresh_token!)).rejects.toBeInstanceOf(AuthenticationError);
+  });
 });
