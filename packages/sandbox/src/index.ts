@@ -6,4 +6,4 @@ export { ResourceStore, CursorError, type Page, type Rec, type StoreSnapshot } f
 export { KeyRegistry, DEFAULT_KEY_TTL_SECONDS, type KeySummary, type StoredKey } from './keys.js';
 export { orderMachine, shipmentMachine, storeMachine, transition, MACHINES, type Machine, type TransitionResult } from './lifecycles/index.js';
 export { findSpecsDir, loadResolved, SPEC_FILES } from './specs.js';
-export { createAjv, compileCheck, type Check, type ErrorDetail } from './validate.js';
+export { createAjv, compileCheck, type Check, type ErrorDetail, type SchemaCompiler } from './validate.js';

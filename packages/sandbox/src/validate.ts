@@ -9,11 +9,17 @@ export interface ErrorDetail {
   message: string;
 }
 
-type AjvInstance = InstanceType<typeof import('ajv/dist/2020.js').default>;
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as new (o: object) => AjvInstance;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: AjvInstance) => void;
+/**
+ * What the sandbox needs of ajv, stated structurally: the published declarations must not name
+ * ajv's default-exported class, whose shape differs between ESM and CJS consumers.
+ */
+export interface SchemaCompiler {
+  compile(schema: object): ValidateFunction;
+}
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as new (o: object) => SchemaCompiler;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: SchemaCompiler) => void;
 
-export function createAjv(): AjvInstance {
+export function createAjv(): SchemaCompiler {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   return ajv;
@@ -32,7 +38,7 @@ function detailOf(e: ErrorObject): ErrorDetail {
 /** A compiled validator returning the spec's error details (empty when valid). */
 export type Check = (value: unknown) => ErrorDetail[];
 
-export function compileCheck(ajv: AjvInstance, schema: object): Check {
+export function compileCheck(ajv: SchemaCompiler, schema: object): Check {
   let fn: ValidateFunction | undefined;
   return (value) => {
     fn ??= ajv.compile(schema);
