@@ -7,6 +7,7 @@ import { Parser, fromFile } from '@asyncapi/parser';
 import type { AsyncAPIDocumentInterface, Diagnostic, MessageInterface, OperationInterface } from '@asyncapi/parser';
 import { BundleError, bundleDocument } from './bundle';
 import { AsyncApiCodegenError } from './errors';
+import { RESOLVE_ONLY_RULESET, isKnownValid, rememberValid, validationKey } from './validation-cache';
 import { CREDENTIAL_EXTENSION, CREDENTIAL_ROLES, IDENTITY_EXTENSION, IDENTITY_ROLES, collectMarks, valueAt, type CredentialRole, type FieldMark, type IdentityRole } from './marks';
 import { NameAllocator, RESERVED_NAMES, pascalCase } from './names';
 import { SchemaBundler, bundle, type JsonSchema, type JsonSchemaObject } from './schema';
@@ -165,7 +166,6 @@ function diagnosticsProblems(diagnostics: Diagnostic[]): string[] {
 }
 
 async function parseDocument(input: AsyncApiInput, label: string | undefined): Promise<{ document: AsyncAPIDocumentInterface; source: string; bundled: unknown }> {
-  const parser = new Parser();
   let source: string;
   let file: string | undefined;
   let content: string | object | undefined;
@@ -188,7 +188,18 @@ async function parseDocument(input: AsyncApiInput, label: string | undefined): P
     if (err instanceof BundleError) throw new AsyncApiCodegenError(source, 'the document cannot be read', [err.message]);
     throw err;
   }
-  const output = await parser.parse(bundled.document as never, { source: file });
+  // Full validation (the parser's core ruleset) unless this exact content validated before
+  // (validation-cache.ts); a remembered document that fails anyway is validated in full.
+  const key = validationKey(bundled.document);
+  const known = isKnownValid(key);
+  const pristine = known ? structuredClone(bundled.document) : undefined;
+  let parser = new Parser(known ? { ruleset: RESOLVE_ONLY_RULESET as never } : {});
+  let output = await parser.parse(bundled.document as never, { source: file });
+  const clean = !diagnosticsProblems(output.diagnostics).length && output.document !== undefined;
+  if (known && !clean) {
+    parser = new Parser();
+    output = await parser.parse(pristine as never, { source: file });
+  } else if (!known && clean) rememberValid(key);
   const errors = diagnosticsProblems(output.diagnostics);
   if (errors.length || !output.document) {
     let problems = errors;
