@@ -121,7 +121,7 @@ async function generateAsyncapi(p) {
     process.stderr.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
     throw new Error(`generate: ${p.asyncapi} failed (${err.code ?? err.signal})`);
   }
-  write(join(p.dir, 'turbo.json'), packageTurboConfig(p, specInputs(p.asyncapi, 'openapi', ['$TURBO_ROOT$/packages/asyncapi-codegen/src/**'])));
+  write(join(p.dir, 'turbo.json'), packageTurboConfig(p, specInputs(p.asyncapi, 'openapi', ['$TURBO_ROOT$/packages/asyncapi-codegen/src/**', '$TURBO_ROOT$/packages/ws-protocol/src/**'])));
 }
 
 /**

@@ -10,8 +10,7 @@
 //
 // Run: npx vitest run --root scripts   (config: scripts/vitest.config.ts)
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -20,6 +19,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CONVENTION_RULES } from '../../packages/ws-protocol/src/conventions.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const specPath = join(repoRoot, 'specs/niyantha/asyncapi.yaml');
@@ -477,50 +477,31 @@ describe('Spectral (.spectral-asyncapi.yaml)', () => {
   });
 
   const expectations: [string, string, RegExp][] = [
-    ['bad-send-without-reply.asyncapi.yaml', 's2sdk-send-operation-reply', /must declare a reply/],
-    ['bad-reply-without-correlation-id.asyncapi.yaml', 's2sdk-send-operation-reply', /"ping\.ok" must declare correlationId/],
-    ['bad-correlation-id-location.asyncapi.yaml', 's2sdk-send-operation-reply', /"ping\.ok" correlationId\.location must be "\$message\.payload#\/requestId" \(the envelope's requestId\), found "\$message\.header#\/correlationId"/],
-    ['bad-type-without-const.asyncapi.yaml', 's2sdk-message-type-const', /string `const`/],
-    ['bad-missing-type-property.asyncapi.yaml', 's2sdk-message-type-const', /must declare a `type` property/],
-    ['bad-missing-type-property.asyncapi.yaml', 's2sdk-message-envelope', /`type` property/],
-    ['bad-reply-roles.asyncapi.yaml', 's2sdk-reply-roles', /at least one error message/],
-    ['bad-reply-roles.asyncapi.yaml', 's2sdk-reply-roles', /only allowed on operations marked x-s2sdk-stream/],
+    ['bad-send-without-reply.asyncapi.yaml', 's2sdk-reply', /operation "ping": a send operation has no reply/],
+    ['bad-reply-without-correlation-id.asyncapi.yaml', 's2sdk-correlation', /message "ping\.ok": .* lacks a correlationId/],
+    ['bad-correlation-id-location.asyncapi.yaml', 's2sdk-correlation', /message "ping\.ok": .*correlationId location is "\$message\.header#\/correlationId" \(expected "\$message\.payload#\/requestId"\)/],
+    ['bad-type-without-const.asyncapi.yaml', 's2sdk-type-const', /no "type" property with a string const/],
+    ['bad-missing-type-property.asyncapi.yaml', 's2sdk-type-const', /has no "type" property \(the envelope discriminator\)/],
+    ['bad-missing-type-property.asyncapi.yaml', 's2sdk-envelope', /must list "type" in required/],
+    ['bad-reply-roles.asyncapi.yaml', 's2sdk-error-reply', /lists no error message/],
+    ['bad-reply-roles.asyncapi.yaml', 's2sdk-reply-roles', /not marked x-s2sdk-stream: true/],
   ];
+  const severityOf = (code: string) => (CONVENTION_RULES[code.replace(/^s2sdk-/, '') as keyof typeof CONVENTION_RULES] === 'warning' ? 1 : 0);
   it.each(expectations)('%s is flagged by %s', (fixture, code, message) => {
     const found = resultsFor(join(fixturesDir, fixture)).filter((r) => r.code === code);
     expect(found.map((r) => r.message)).toContainEqual(expect.stringMatching(message));
-    expect(found.every((r) => r.severity === 0)).toBe(true);
+    expect(found.every((r) => r.severity === severityOf(code))).toBe(true);
   });
 
-  it('the required correlationId location is the rule\'s functionOptions.location (default $message.payload#/requestId)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 's2sdk-spectral-'));
-    try {
-      const ruleset = join(dir, 'ruleset.yaml');
-      writeFileSync(
-        ruleset,
-        [
-          // functionsDir is relative to the ruleset
-          `functionsDir: ${JSON.stringify(relative(dir, join(repoRoot, 'scripts/spectral')))}`,
-          'functions: [sendOperationReply]',
-          'rules:',
-          '  s2sdk-send-operation-reply:',
-          "    message: '{{error}}'",
-          '    severity: error',
-          "    given: ['$.operations[*]']",
-          '    then:',
-          '      function: sendOperationReply',
-          "      functionOptions: { location: '$message.header#/correlationId' }",
-        ].join('\n'),
-      );
-      const out = await spectral([join(fixturesDir, 'bad-correlation-id-location.asyncapi.yaml'), '--ruleset', ruleset, '-f', 'json']);
-      const found = (JSON.parse(out.stdout) as SpectralResult[]).map((r) => r.message);
-      // now the request and the error reply are the ones on another location
-      expect(found.sort()).toEqual([
-        'Reply message "error" correlationId.location must be "$message.header#/correlationId" (the envelope\'s requestId), found "$message.payload#/requestId".',
-        'Request message "ping" correlationId.location must be "$message.header#/correlationId" (the envelope\'s requestId), found "$message.payload#/requestId".',
-      ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  it('has one s2sdk-* rule per convention rule of @s2sdk/ws-protocol, with its severity, all through the one adapter', () => {
+    const ruleset = parseYaml(readFileSync(rulesetPath, 'utf8')) as { functions: string[]; rules: Record<string, { severity?: string; given?: unknown; then?: { function?: string; functionOptions?: { rule?: string } } }> };
+    expect(ruleset.functions).toEqual(['s2sdkConventions']);
+    const ours = Object.entries(ruleset.rules).filter(([name]) => name.startsWith('s2sdk-'));
+    expect(ours.map(([name]) => name).sort()).toEqual(Object.keys(CONVENTION_RULES).map((r) => `s2sdk-${r}`).sort());
+    for (const [name, rule] of ours) {
+      const id = name.slice('s2sdk-'.length) as keyof typeof CONVENTION_RULES;
+      expect([rule.then?.function, rule.then?.functionOptions?.rule, rule.given], name).toEqual(['s2sdkConventions', id, '$']);
+      expect(rule.severity, name).toBe(CONVENTION_RULES[id] === 'warning' ? 'warn' : 'error');
     }
   });
 

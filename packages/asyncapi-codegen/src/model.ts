@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser, fromFile } from '@asyncapi/parser';
 import type { AsyncAPIDocumentInterface, Diagnostic, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import { CORRELATION_LOCATION, EXTENSIONS, checkConventions, typeConstOf } from '@s2sdk/ws-protocol';
 import { BundleError, bundleDocument } from './bundle';
 import { AsyncApiCodegenError } from './errors';
 import { RESOLVE_ONLY_RULESET, isKnownValid, rememberValid, validationKey } from './validation-cache';
@@ -14,8 +15,8 @@ import { SchemaBundler, bundle, type JsonSchema, type JsonSchemaObject } from '.
 
 export type MessageRole = 'request' | 'reply' | 'error' | 'chunk' | 'event';
 
-/** The correlation id location every request and reply message must declare. */
-export const CORRELATION_LOCATION = '$message.payload#/requestId';
+/** The correlation id location every request and reply message must declare (defined by @s2sdk/ws-protocol). */
+export { CORRELATION_LOCATION };
 
 export interface MessageModel {
   /** The envelope discriminator (`payload.properties.type.const`). */
@@ -116,45 +117,6 @@ function describe(model: { hasSummary?(): boolean; summary?(): string | undefine
   return out;
 }
 
-/** Finds a property schema at the top level of an object schema or inside its `allOf` parts. */
-function findProperty(schema: unknown, name: string, depth = 0): Record<string, unknown> | undefined {
-  if (!schema || typeof schema !== 'object' || depth > 8) return undefined;
-  const s = schema as Record<string, unknown>;
-  const props = s.properties as Record<string, unknown> | undefined;
-  const hit = props?.[name];
-  if (hit && typeof hit === 'object') return hit as Record<string, unknown>;
-  if (Array.isArray(s.allOf)) {
-    for (const part of s.allOf) {
-      const found = findProperty(part, name, depth + 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-function requiredNames(schema: unknown, into = new Set<string>(), depth = 0): Set<string> {
-  if (!schema || typeof schema !== 'object' || depth > 8) return into;
-  const s = schema as Record<string, unknown>;
-  if (Array.isArray(s.required)) for (const r of s.required) if (typeof r === 'string') into.add(r);
-  if (Array.isArray(s.allOf)) for (const part of s.allOf) requiredNames(part, into, depth + 1);
-  return into;
-}
-
-/** The `type` const of an envelope schema: on its `type` property, possibly inside `allOf` parts. */
-function typeConst(schema: unknown, depth = 0): string | undefined {
-  if (!schema || typeof schema !== 'object' || depth > 8) return undefined;
-  const s = schema as Record<string, unknown>;
-  const t = (s.properties as Record<string, Record<string, unknown> | undefined> | undefined)?.type;
-  if (t && typeof t.const === 'string') return t.const;
-  if (Array.isArray(s.allOf)) {
-    for (const part of s.allOf) {
-      const found = typeConst(part, depth + 1);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
-
 function diagnosticsProblems(diagnostics: Diagnostic[]): string[] {
   return diagnostics
     .filter((d) => d.severity === 0)
@@ -249,61 +211,23 @@ interface PendingMessage {
  */
 export async function loadApiModel(input: AsyncApiInput, options: LoadOptions = {}): Promise<ApiModel> {
   const { document, source, bundled } = await parseDocument(input, options.label);
-  const problems: string[] = [];
+  // The request/reply conventions are checked once, by @s2sdk/ws-protocol (the Spectral rules
+  // report the same findings); warnings (a request without an error reply) do not stop generation.
+  const problems = checkConventions(document.json())
+    .filter((f) => f.severity === 'error')
+    .map((f) => f.message);
+  if (problems.length) {
+    throw new AsyncApiCodegenError(source, 'the document does not follow the AsyncAPI request/reply conventions', problems);
+  }
 
-  // ---- messages: one per type ----
+  // ---- messages: one per type (the conventions guarantee types are unique, one role each) ----
   const byType = new Map<string, PendingMessage>();
-  const checked = new Set<object>();
-  const correlationChecked = new Set<object>();
-  const messageProblem = (m: MessageInterface, text: string) => problems.push(`message "${m.id()}": ${text}`);
-
-  /** Checks a message once and records it; returns its type or undefined when unusable. */
-  const register = (m: MessageInterface, role: MessageRole, context: string): PendingMessage | undefined => {
-    const json = m.json() as object;
-    const payload = m.payload()?.json() as unknown;
-    const type = typeConst(payload);
-    if (!checked.has(json)) {
-      checked.add(json);
-      if (!m.hasPayload() || payload === undefined) {
-        messageProblem(m, 'has no payload (the envelope schema { type, requestId, payload })');
-        return undefined;
-      }
-      if (type === undefined) {
-        messageProblem(m, 'its payload schema has no "type" property with a string const (the envelope discriminator, e.g. type: { const: store.create })');
-      } else {
-        if (!findProperty(payload, 'payload')) messageProblem(m, `its payload schema (type "${type}") has no "payload" property`);
-        const required = requiredNames(payload);
-        const needs = role === 'event' ? ['type', 'payload'] : ['type', 'requestId', 'payload'];
-        const missing = needs.filter((n) => !required.has(n));
-        if (missing.length) messageProblem(m, `its payload schema (type "${type}") must list ${missing.map((n) => `"${n}"`).join(', ')} in required`);
-        if (role !== 'event' && !findProperty(payload, 'requestId')) messageProblem(m, `its payload schema (type "${type}") has no "requestId" property`);
-      }
-      for (const [i, ex] of m.examples().all().entries()) {
-        const p = ex.payload() as Record<string, unknown> | undefined;
-        if (type !== undefined && p && typeof p === 'object' && p.type !== undefined && p.type !== type) {
-          messageProblem(m, `example ${ex.name() ? `"${ex.name()}"` : `#${i + 1}`} has type ${JSON.stringify(p.type)} but the message type is "${type}"`);
-        }
-      }
-    }
-    if (role !== 'event' && !correlationChecked.has(json)) {
-      correlationChecked.add(json);
-      const loc = m.correlationId()?.location();
-      if (!loc) messageProblem(m, `${context} but lacks a correlationId (needs correlationId: { location: "${CORRELATION_LOCATION}" })`);
-      else if (loc !== CORRELATION_LOCATION) messageProblem(m, `${context} but its correlationId location is "${loc}" (expected "${CORRELATION_LOCATION}")`);
-    }
-    if (type === undefined) return undefined;
+  const register = (m: MessageInterface, role: MessageRole): PendingMessage => {
+    const type = typeConstOf(m.payload()?.json())!;
     const prev = byType.get(type);
     if (prev) {
-      if (prev.id !== m.id()) {
-        problems.push(`messages "${prev.id}" and "${m.id()}" share the type "${type}" (each message type must be unique)`);
-        return undefined;
-      }
       if (role === 'event') prev.event = true;
       else if (prev.role === 'event') prev.role = role;
-      else if (prev.role !== role) {
-        problems.push(`message "${m.id()}" (type "${type}") is used with the role "${prev.role}" and with the role "${role}"`);
-        return undefined;
-      }
       return prev;
     }
     const pending: PendingMessage = { message: m, type, id: m.id(), role, event: role === 'event' };
@@ -322,113 +246,29 @@ export async function loadApiModel(input: AsyncApiInput, options: LoadOptions = 
     auth: boolean;
   }
   const pendingOps: PendingOperation[] = [];
-  const requestTypes = new Map<string, string>();
-  const authOps: string[] = [];
-
   for (const op of document.operations().all()) {
-    const opId = op.id() ?? '(unnamed)';
-    const where = `operation "${opId}"`;
-    const stream = ext(op, 'x-s2sdk-stream');
-    const auth = ext(op, 'x-s2sdk-auth');
-    if (stream !== undefined && typeof stream !== 'boolean') problems.push(`${where}: x-s2sdk-stream must be a boolean, found ${JSON.stringify(stream)}`);
-    if (auth !== undefined && typeof auth !== 'boolean') problems.push(`${where}: x-s2sdk-auth must be a boolean, found ${JSON.stringify(auth)}`);
-
     if (op.action() === 'receive') {
-      if (op.reply()) problems.push(`${where}: a receive operation (a server-sent event) cannot have a reply; requests are send operations`);
-      if (stream === true || auth === true) problems.push(`${where}: x-s2sdk-stream / x-s2sdk-auth only apply to send operations`);
-      for (const m of op.messages().all()) register(m, 'event', `it is sent by ${where}`);
+      for (const m of op.messages().all()) register(m, 'event');
       continue;
     }
-    if (op.action() !== 'send') {
-      problems.push(`${where}: unsupported action "${op.action()}" (expected send or receive)`);
-      continue;
+    const request = register(op.messages().all()[0]!, 'request');
+    const byRole: Record<'reply' | 'error' | 'chunk', PendingMessage[]> = { reply: [], error: [], chunk: [] };
+    for (const m of op.reply()!.messages().all()) {
+      const role = (ext(m, EXTENSIONS.role) ?? 'reply') as 'reply' | 'error' | 'chunk';
+      byRole[role].push(register(m, role));
     }
-
-    const rawMessages = (op.json() as { messages?: unknown[] }).messages;
-    const requestMessages = op.messages().all();
-    if (!Array.isArray(rawMessages) || rawMessages.length !== 1 || requestMessages.length !== 1) {
-      const n = Array.isArray(rawMessages) ? rawMessages.length : 'no';
-      problems.push(`${where}: a send operation must list exactly one request message in "messages", found ${n}`);
-      continue;
-    }
-    const request = register(requestMessages[0]!, 'request', `it is the request of ${where}`);
-
-    const reply = op.reply();
-    if (!reply) {
-      problems.push(`${where}: a send operation has no reply (add an Operation Reply listing its reply messages; use a receive operation for server-sent events)`);
-      continue;
-    }
-    const replyMessages = reply.messages().all();
-    if (replyMessages.length === 0) {
-      problems.push(`${where}: its reply lists no messages`);
-      continue;
-    }
-    const replies: PendingMessage[] = [];
-    const errors: PendingMessage[] = [];
-    const chunks: PendingMessage[] = [];
-    let ok = true;
-    for (const m of replyMessages) {
-      const declared = ext(m, 'x-s2sdk-role');
-      let role: MessageRole;
-      if (declared === undefined) {
-        if (replyMessages.length > 1) {
-          problems.push(`${where}: reply message "${m.id()}" has no x-s2sdk-role (needed when a reply lists several messages: reply | error | chunk)`);
-          ok = false;
-          continue;
-        }
-        role = 'reply';
-      } else if (declared === 'reply' || declared === 'error' || declared === 'chunk') {
-        role = declared;
-      } else {
-        problems.push(`${where}: reply message "${m.id()}" has x-s2sdk-role ${JSON.stringify(declared)} (expected reply, error or chunk)`);
-        ok = false;
-        continue;
-      }
-      const registered = register(m, role, `it is in the reply of ${where}`);
-      if (!registered) {
-        ok = false;
-        continue;
-      }
-      (role === 'reply' ? replies : role === 'error' ? errors : chunks).push(registered);
-    }
-    if (!ok) continue;
-    if (replies.length !== 1) {
-      problems.push(
-        replies.length === 0
-          ? `${where}: its reply lists ${replyMessages.length} messages but none has x-s2sdk-role: reply (exactly one must settle the request)`
-          : `${where}: its reply lists several messages with x-s2sdk-role: reply (${replies.map((r) => `"${r.id}"`).join(', ')}); exactly one must settle the request`,
-      );
-      continue;
-    }
-    if (chunks.length > 1) {
-      problems.push(`${where}: its reply lists several chunk messages (${chunks.map((r) => `"${r.id}"`).join(', ')}); at most one is supported`);
-      continue;
-    }
-    if (stream === true && chunks.length === 0) problems.push(`${where}: x-s2sdk-stream is true but its reply lists no message with x-s2sdk-role: chunk`);
-    if (stream !== true && chunks.length > 0) problems.push(`${where}: its reply lists a chunk message ("${chunks[0]!.id}") but the operation is not marked x-s2sdk-stream: true`);
-    if (!request) continue;
-    const prevOp = requestTypes.get(request.type);
-    if (prevOp) {
-      problems.push(`operations "${prevOp}" and "${opId}" both send the request type "${request.type}"`);
-      continue;
-    }
-    requestTypes.set(request.type, opId);
-    if (auth === true) authOps.push(opId);
     pendingOps.push({
       op,
       request,
-      reply: replies[0]!,
-      errors: errors.sort((a, b) => cmp(a.type, b.type)),
-      chunk: chunks[0] ?? null,
-      streaming: stream === true,
-      auth: auth === true,
+      reply: byRole.reply[0]!,
+      errors: byRole.error.sort((a, b) => cmp(a.type, b.type)),
+      chunk: byRole.chunk[0] ?? null,
+      streaming: ext(op, EXTENSIONS.stream) === true,
+      auth: ext(op, EXTENSIONS.auth) === true,
     });
   }
-  if (authOps.length > 1) problems.push(`several operations are marked x-s2sdk-auth: ${authOps.map((o) => `"${o}"`).join(', ')} (at most one)`);
-  if (pendingOps.length === 0 && problems.length === 0) problems.push('the document has no send operation with a reply (nothing to generate)');
-
-  if (problems.length) {
-    throw new AsyncApiCodegenError(source, 'the document does not follow the AsyncAPI request/reply conventions', problems);
+  if (pendingOps.length === 0) {
+    throw new AsyncApiCodegenError(source, 'the document does not follow the AsyncAPI request/reply conventions', ['the document has no send operation with a reply (nothing to generate)']);
   }
 
   // ---- names and schemas ----

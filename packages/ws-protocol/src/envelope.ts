@@ -3,11 +3,7 @@
 // events (server-initiated, convention 6) carry no `requestId`. This file is the one definition:
 // the generator, the client, the mock, the sandbox and the Spectral rules import it.
 
-/** The names of the envelope's fields, in wire order. */
-export const ENVELOPE_FIELDS = ['type', 'requestId', 'payload'] as const;
-
-/** Where every request and reply message declares its correlation id (AsyncAPI runtime expression). */
-export const CORRELATION_LOCATION = '$message.payload#/requestId';
+export { ENVELOPE_FIELDS, CORRELATION_LOCATION } from './constants.js';
 
 /** A request, reply, error or chunk frame. */
 export interface Envelope<T extends string = string, P = unknown> {

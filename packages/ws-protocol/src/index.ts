@@ -3,3 +3,4 @@ export * from './envelope.js';
 export * from './close-codes.js';
 export * from './naming.js';
 export * from './errors.js';
+export * from './conventions.js';
