@@ -91,8 +91,11 @@ export function registerSecretValue(value: string): void {
   rememberLoose(value);
 }
 
+// Exact names; `…Token`, `…Secret`, `…Password` suffixes; `secretKey`, `secretAccessKey`,
+// `privateKey` and `…Authorization` (x-authorization) forms. Names that only count tokens or name
+// a key (`total_tokens`, `key_id`, `token_type`, `otpExpiresIn`) are not secrets.
 const SENSITIVE_KEY =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-api-secret|x-auth-token|password|passwd|pwd|pass|secret|client_?secret|api_?secret|api_?key|otp|pin|token|credentials?|private_?key|signature)$|(access|refresh|id|session|auth|bearer|verification|user|api)[-_]?token$|(secret|password)$/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-api-secret|x-auth-token|password|passwd|pwd|pass|secrets?|client[-_]?secret|api[-_]?secret|api[-_]?key|otp([-_]?(code|value))?|pin|token|credentials?|signature)$|(access|refresh|id|session|auth|bearer|verification|user|api)[-_]?token$|(secret|password)$|(secret|private)[-_]?(access[-_]?)?key$|authorization$/i;
 
 /** True for header and field names whose values are secrets. */
 export function isSensitiveKey(key: string): boolean {

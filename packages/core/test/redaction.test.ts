@@ -56,7 +56,8 @@ describe('redact', () => {
 
   it('knows the sensitive header names', () => {
     for (const k of ['authorization', 'Cookie', 'set-cookie', 'X-API-Key', 'x-api-secret', 'password', 'accessToken', 'verification_token', 'api_key']) expect(isSensitiveKey(k), k).toBe(true);
-    for (const k of ['token_type', 'expires_in', 'tokenDurationInMins', 'content-type', 'username', 'email']) expect(isSensitiveKey(k), k).toBe(false);
+    for (const k of ['secretKey', 'secret_access_key', 'secretAccessKey', 'privateKey', 'private_key', 'secrets', 'api-key', 'apiKey', 'otpCode', 'otp_value', 'OTP', 'x-authorization', 'clientSecret', 'client-secret', 'new_password', 'current_password', 'refresh_token']) expect(isSensitiveKey(k), k).toBe(true);
+    for (const k of ['token_type', 'expires_in', 'tokenDurationInMins', 'content-type', 'username', 'email', 'total_tokens', 'key_id', 'keyId', 'secretKeyId', 'otpExpiresIn', 'passwordLastModified', 'apiKeyName']) expect(isSensitiveKey(k), k).toBe(false);
     expect(redactHeaders(new Headers({ authorization: 'Bearer x', accept: 'a' }))).toEqual({ authorization: '[REDACTED]', accept: 'a' });
   });
 
