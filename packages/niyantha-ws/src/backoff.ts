@@ -1,4 +1,7 @@
-// Exponential backoff with full jitter and a cap.
+// Reconnect options of the WebSocket client. The wait itself is @s2sdk/core's one backoff
+// formula (equal jitter, the same policy module as REST retries): only the attempt budget and the
+// "stable connection resets the count" window are WebSocket-specific.
+import { backoffDelay as policyDelay, checkBackoffPolicy, RECONNECT_BACKOFF } from '@s2sdk/core';
 import type { ReconnectOptions } from './types.js';
 
 export interface ResolvedReconnect {
@@ -9,24 +12,22 @@ export interface ResolvedReconnect {
   stableAfterMs: number;
 }
 
-export const DEFAULT_RECONNECT: ResolvedReconnect = { initialDelayMs: 250, maxDelayMs: 30_000, maxAttempts: 10, factor: 2, stableAfterMs: 10_000 };
+export const DEFAULT_RECONNECT: Readonly<ResolvedReconnect> = Object.freeze({ ...RECONNECT_BACKOFF, maxAttempts: 10, stableAfterMs: 10_000 });
 
 export function resolveReconnect(opts: ReconnectOptions | false | undefined): ResolvedReconnect | false {
   if (opts === false) return false;
-  const r = { ...DEFAULT_RECONNECT, ...stripUndefined(opts ?? {}) };
-  if (!(r.initialDelayMs >= 0) || !(r.maxDelayMs >= 0) || !(r.factor >= 1) || !(r.maxAttempts >= 0) || !(r.stableAfterMs >= 0)) {
-    throw new RangeError('reconnect: delays and stableAfterMs must be >= 0, factor >= 1 and maxAttempts >= 0');
-  }
+  const r: ResolvedReconnect = { ...DEFAULT_RECONNECT, ...stripUndefined(opts ?? {}) };
+  checkBackoffPolicy(r, 'reconnect');
+  if (!(r.maxAttempts >= 0) || !(r.stableAfterMs >= 0)) throw new RangeError('reconnect: maxAttempts and stableAfterMs must be >= 0');
   return r;
 }
 
 /**
- * Delay before reconnect attempt `attempt` (1-based): uniform in [0, min(max, initial * factor^(attempt-1))].
- * `random` returns a number in [0, 1).
+ * Delay before reconnect attempt `attempt` (1-based): core's backoffDelay for retry `attempt - 1`,
+ * uniform in [step / 2, step] with step = min(max, initial × factor^(attempt-1)). `random` returns a number in [0, 1).
  */
 export function backoffDelay(attempt: number, r: ResolvedReconnect, random: () => number): number {
-  const cap = Math.min(r.maxDelayMs, r.initialDelayMs * Math.pow(r.factor, Math.max(0, attempt - 1)));
-  return Math.floor(random() * cap);
+  return policyDelay(attempt - 1, r, random);
 }
 
 export function stripUndefined<T extends object>(o: T): Partial<T> {

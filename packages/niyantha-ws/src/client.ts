@@ -66,7 +66,7 @@ export type FrameValidator = (direction: 'outgoing' | 'incoming', envelope: Enve
 export interface ClientEvents {
   /** Every state transition. */
   state: { state: ConnectionState; previous: ConnectionState };
-  /** A reconnect attempt is scheduled (`attempt` is 1-based; `delayMs` after full jitter). */
+  /** A reconnect attempt is scheduled (`attempt` is 1-based; `delayMs` after jitter, core's backoffDelay). */
   reconnect: { attempt: number; delayMs: number; error: unknown };
   /** A frame the server sent without a matching request (an AsyncAPI `receive` message). */
   event: Envelope;

@@ -32,7 +32,7 @@ export interface NiyanthaWsOptions {
   /** Maximum requests waiting while (re)connecting (default 1000); beyond it requests reject with QueueFullError. */
   queueLimit?: number;
   /**
-   * Reconnect policy after a drop (default: 250 ms initial, ×2, 30 s cap, 10 attempts, full jitter;
+   * Reconnect policy after a drop (default: 250 ms initial, ×2, 30 s cap, 10 attempts, core's equal jitter;
    * the attempt counter starts over after a session stayed up `stableAfterMs` = 10 s), or `false`.
    */
   reconnect?: ReconnectOptions | false;

@@ -3,6 +3,7 @@ import { waitFor } from '@s2sdk/testkit';
 import { ClientClosedError, ConnectionLostError, QueueFullError, ReconnectFailedError } from '../src/errors.js';
 import { AUTH_SUCCESS, cleanupList, rejectionOf, startRawServer, type Frame } from './helpers/server.js';
 import { fixtureClient } from './helpers/client.js';
+import { backoffDelay as coreBackoffDelay, RECONNECT_BACKOFF } from '@s2sdk/core';
 import { backoffDelay, resolveReconnect } from '../src/backoff.js';
 
 const cleanup = cleanupList();
@@ -197,12 +198,17 @@ describe('reconnect', () => {
 });
 
 describe('backoff', () => {
-  it('uses full jitter under an exponential cap', () => {
+  it("is core's backoff (equal jitter under an exponential cap, the REST retry formula)", () => {
     const r = resolveReconnect({ initialDelayMs: 100, maxDelayMs: 1000, factor: 2, maxAttempts: 5 });
     if (r === false) throw new Error('unreachable');
-    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, r, () => 0.999999))).toEqual([99, 199, 399, 799, 999, 999]);
-    expect(backoffDelay(3, r, () => 0)).toBe(0);
-    expect(backoffDelay(3, r, () => 0.5)).toBe(200);
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, r, () => 0.999999))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, r, () => 0))).toEqual([50, 100, 200, 400, 500, 500]);
+  });
+  it('defaults to core\'s RECONNECT_BACKOFF', () => {
+    const r = resolveReconnect(undefined);
+    if (r === false) throw new Error('unreachable');
+    expect({ initialDelayMs: r.initialDelayMs, maxDelayMs: r.maxDelayMs, factor: r.factor }).toEqual(RECONNECT_BACKOFF);
+    for (const x of [0, 0.3, 0.99]) for (let a = 1; a <= 12; a++) expect(backoffDelay(a, r, () => x)).toBe(coreBackoffDelay(a - 1, RECONNECT_BACKOFF, () => x));
   });
   it('rejects nonsensical policies', () => {
     expect(() => resolveReconnect({ factor: 0.5 })).toThrow(RangeError);
