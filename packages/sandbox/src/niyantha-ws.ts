@@ -2,6 +2,7 @@
 // handshake (authType "s2s", S2S keys of the KeyRegistry), `<type>.ok` replies from the same
 // Engine as REST (see ws-plans.ts), streaming chunks, and key revocation on open sockets.
 import type { ApiModel, OperationModel } from '@s2sdk/asyncapi-codegen';
+import { CloseCode, decodeEnvelope, ENVELOPE_PROBLEM_TEXT, ERROR_TYPE, ProtocolErrorCode, type ErrorPayload } from '@s2sdk/ws-protocol';
 import type { WebSocket } from 'ws';
 import type { Engine } from './engine.js';
 import type { KeyRegistry } from './keys.js';
@@ -11,8 +12,6 @@ import { compileCheck, createAjv, type Check } from './validate.js';
 import type { WsPlan } from './ws-plans.js';
 
 type Obj = Record<string, unknown>;
-
-export const CLOSE = { badFrame: 4400, authFailed: 4401 } as const;
 
 export interface WsDeps {
   model: ApiModel;
@@ -40,37 +39,34 @@ export function createWsHandler(deps: WsDeps) {
     if (!c) checks.set(op.type, (c = compileCheck(ajv, op.request.schema)));
     return c;
   };
-  const errorType = deps.model.errorType ?? 'error';
+  const errorType = deps.model.errorType ?? ERROR_TYPE;
 
   return function onConnection(socket: WebSocket): void {
     const state: SocketState = {};
     const send = (frame: Obj) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
-    const sendError = (requestId: string, code: string, message: string, details?: unknown, type = errorType) =>
-      send({ type, requestId, payload: { code, message, ...(Array.isArray(details) && details.length ? { details } : {}) } });
+    const sendError = (requestId: string, code: string, message: string, details?: unknown, type = errorType) => {
+      const payload: ErrorPayload = { code, message, ...(Array.isArray(details) && details.length ? { details } : {}) };
+      send({ type, requestId, payload });
+    };
 
     socket.on('message', (data, isBinary) => {
-      let frame: unknown;
-      try {
-        frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data));
-      } catch {
-        return socket.close(CLOSE.badFrame, 'frame is not JSON');
-      }
-      if (!isObj(frame) || typeof frame.type !== 'string' || typeof frame.requestId !== 'string' || !isObj(frame.payload)) {
-        return socket.close(CLOSE.badFrame, 'frame is not an envelope');
-      }
+      // The envelope is @s2sdk/ws-protocol's: binary, non-JSON and non-envelope frames close with 4400.
+      if (isBinary) return socket.close(CloseCode.NOT_AN_ENVELOPE, 'binary frames are not supported');
+      const frame = decodeEnvelope(String(data));
+      if (typeof frame === 'string') return socket.close(CloseCode.NOT_AN_ENVELOPE, ENVELOPE_PROBLEM_TEXT[frame]);
       const { type, requestId } = frame;
       const plan = deps.plans.get(type);
       if (!plan) return sendError(requestId, 'unsupported_message_type', `${type} is not a request of this API`);
       const details = checkFor(plan.op)(frame);
       if (details.length) {
         const failType = plan.op.auth ? plan.op.errors[0]?.type ?? errorType : errorType;
-        sendError(requestId, 'validation_failed', `${type} payload is invalid`, details.map((d) => ({ ...d, path: d.path.replace(/^\/payload/, '') || '/' })), failType);
-        if (plan.op.auth) socket.close(CLOSE.authFailed, 'authentication failed');
+        sendError(requestId, ProtocolErrorCode.VALIDATION_FAILED, `${type} payload is invalid`, details.map((d) => ({ ...d, path: d.path.replace(/^\/payload/, '') || '/' })), failType);
+        if (plan.op.auth) socket.close(CloseCode.AUTH_FAILED, 'authentication failed');
         return;
       }
       const payload = frame.payload as Obj;
       if (plan.op.auth) return login(plan.op, requestId, payload);
-      if (state.keyId === undefined) return sendError(requestId, 'unauthenticated', 'Log in with auth.login first');
+      if (state.keyId === undefined) return sendError(requestId, ProtocolErrorCode.UNAUTHENTICATED, 'Log in with auth.login first');
       const key = deps.keys.byId(state.keyId);
       const rejected = key && deps.keys.rejection(key);
       if (!key || rejected) return sendError(requestId, rejected ?? 'api_key_revoked', `The socket's API key is no longer valid (${rejected ?? 'removed'}); log in again`);
@@ -129,7 +125,7 @@ export function createWsHandler(deps: WsDeps) {
       const failureType = op.errors[0]?.type ?? 'auth.failure';
       if ('rejected' in result) {
         sendError(requestId, result.rejected === 'unauthenticated' ? 'invalid_api_key' : result.rejected, 'Authentication failed', undefined, failureType);
-        socket.close(CLOSE.authFailed, 'authentication failed');
+        socket.close(CloseCode.AUTH_FAILED, 'authentication failed');
         return;
       }
       const accountId = result.key.account_id;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CloseCode } from '@s2sdk/ws-protocol';
 import { manualClock, startSandbox, type Sandbox } from '../src/index.js';
 
 const SESSION = 'test-session-token';
@@ -106,7 +107,13 @@ describe('sandbox', () => {
     expect(await c.request('store.create', { name: 'x' })).toMatchObject({ type: 'error', payload: { code: 'validation_failed' } });
     expect(await c.request('no.such.type', {})).toMatchObject({ type: 'error', payload: { code: 'unsupported_message_type' } });
     c.ws.send('not json');
-    expect(await c.closed).toBe(4400);
+    expect(await c.closed).toBe(CloseCode.NOT_AN_ENVELOPE);
+    for (const frame of [JSON.stringify({ type: 'account.get', payload: {} }), Buffer.from(JSON.stringify({ type: 'account.get', requestId: 'b', payload: {} }))]) {
+      const d = wsClient(sandbox.wsUrl);
+      await d.open;
+      d.ws.send(frame);
+      expect(await d.closed).toBe(CloseCode.NOT_AN_ENVELOPE);
+    }
   });
 
   it('API keys authenticate for real, expire with the clock and revoke immediately (REST and WS)', async () => {
