@@ -13,8 +13,25 @@ import type { WsPlan } from './ws-plans.js';
 
 type Obj = Record<string, unknown>;
 
+/** Timer functions of the auth timeout (tests inject manual ones; default: the global timers). */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The asyncapi.yaml x-decision `auth-timeout`: no successful auth.login within 30 s → close 4408. */
+export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
+
+const globalTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
 export interface WsDeps {
   model: ApiModel;
+  /** Close sockets that have not logged in within this many ms with 4408 (0 = never; default 30 000). */
+  authTimeoutMs?: number;
+  timers?: Timers;
   plans: Map<string, WsPlan>;
   engine: Engine;
   keys: KeyRegistry;
@@ -41,8 +58,24 @@ export function createWsHandler(deps: WsDeps) {
   };
   const errorType = deps.model.errorType ?? ERROR_TYPE;
 
+  const timers = deps.timers ?? globalTimers;
+  const authTimeoutMs = deps.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+
   return function onConnection(socket: WebSocket): void {
     const state: SocketState = {};
+    // Armed at connect, cleared by the first successful auth.login (or the close).
+    let authTimer: unknown =
+      authTimeoutMs > 0
+        ? timers.setTimeout(() => {
+            authTimer = undefined;
+            if (state.keyId === undefined) socket.close(CloseCode.AUTH_TIMEOUT, 'no successful auth.login in time');
+          }, authTimeoutMs)
+        : undefined;
+    const clearAuthTimer = () => {
+      if (authTimer !== undefined) timers.clearTimeout(authTimer);
+      authTimer = undefined;
+    };
+    socket.once('close', clearAuthTimer);
     const send = (frame: Obj) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
     const sendError = (requestId: string, code: string, message: string, details?: unknown, type = errorType) => {
       const payload: ErrorPayload = { code, message, ...(Array.isArray(details) && details.length ? { details } : {}) };
@@ -129,6 +162,7 @@ export function createWsHandler(deps: WsDeps) {
         return;
       }
       const accountId = result.key.account_id;
+      clearAuthTimer();
       state.keyId = result.key.id;
       state.accountId = accountId;
       delete state.storeId;

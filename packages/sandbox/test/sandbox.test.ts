@@ -142,6 +142,43 @@ describe('sandbox', () => {
     c.ws.close();
   });
 
+  it('closes sockets that do not log in within the auth timeout with 4408 (manual timers)', async () => {
+    const pending = new Map<number, { fn: () => void; ms: number }>();
+    let n = 0;
+    const timers = { setTimeout: (fn: () => void, ms: number) => (pending.set(++n, { fn, ms }), n), clearTimeout: (h: unknown) => void pending.delete(h as number) };
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {}, authTimeoutMs: 5000, timers });
+    const key = await newKey();
+    const idle = wsClient(sandbox.wsUrl);
+    const authed = wsClient(sandbox.wsUrl);
+    await Promise.all([idle.open, authed.open]);
+    // A request before login does not count as logging in.
+    expect(await idle.request('account.get', {})).toMatchObject({ type: 'error', payload: { code: 'unauthenticated' } });
+    await authed.request('auth.login', { authType: 's2s', token: key.username, metadata: { secret: key.secret, app: 'anystore' } });
+    expect([...pending.values()].map((t) => t.ms)).toEqual([5000]); // the logged-in socket's timer is cleared
+    for (const [h, t] of [...pending]) {
+      pending.delete(h);
+      t.fn();
+    }
+    expect(await idle.closed).toBe(CloseCode.AUTH_TIMEOUT);
+    expect((await authed.request('account.get', {})).type).toBe('account.get.ok');
+    authed.ws.close();
+  });
+
+  it('auth timeout: real timers close an idle socket; 0 turns it off; bad values are refused', async () => {
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {}, authTimeoutMs: 1 });
+    const idle = wsClient(sandbox.wsUrl);
+    expect(await idle.closed).toBe(CloseCode.AUTH_TIMEOUT);
+    await sandbox.close();
+    const armed: number[] = [];
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {}, authTimeoutMs: 0, timers: { setTimeout: (_fn, ms) => armed.push(ms), clearTimeout: () => {} } });
+    const open = wsClient(sandbox.wsUrl);
+    await open.open;
+    expect(await open.request('account.get', {})).toMatchObject({ payload: { code: 'unauthenticated' } });
+    expect(armed).toEqual([]);
+    open.ws.close();
+    await expect(startSandbox({ log: () => {}, authTimeoutMs: -1 })).rejects.toThrow(/authTimeoutMs must be/);
+  });
+
   it('streams chunks before the final reply', async () => {
     sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {} });
     const key = await newKey();
