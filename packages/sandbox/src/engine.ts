@@ -4,6 +4,7 @@
 import { unixSeconds, type Clock } from './clock.js';
 import { MACHINES, transition } from './lifecycles/index.js';
 import { fail, notFound, ok, validationFailed, type Outcome } from './outcome.js';
+import { referencesIn, type ReferenceTargets } from './references.js';
 import { CursorError, type Rec, type ResourceStore } from './store.js';
 
 type Obj = Record<string, unknown>;
@@ -37,6 +38,8 @@ export class Engine {
     private readonly clock: Clock,
     readonly entities: Map<string, EntityInfo>,
     private readonly defaultAccount: number,
+    /** Which `*_id` member names which collection (references.ts); none when not given. */
+    readonly targets: ReferenceTargets = () => undefined,
   ) {}
 
   private current: number | undefined;
@@ -86,12 +89,28 @@ export class Engine {
   /** Checks parent records named by scope fields (`store_id` → Store exists and is the account's). */
   parents(scope: Obj): Outcome | undefined {
     for (const [field, value] of Object.entries(scope)) {
-      const parent = field === 'store_id' ? 'Store' : undefined;
+      const parent = this.targets(field);
       if (!parent) continue;
       const found = this.find(parent, value);
       if ('error' in found) return found.error;
     }
     return undefined;
+  }
+
+  /**
+   * Referential integrity of a request body: every numeric `*_id` member that names a stored
+   * collection must name a record the account can see (another account's record counts as
+   * missing: body ids never produce 403, openapi.yaml `ownership`). Otherwise `status` (422
+   * `validation_failed`, or 404 `not_found` where the operation declares no 422) with one
+   * detail per dangling member. Checked before anything changes, so a refusal loses no state.
+   */
+  references(body: unknown, pointer = '', status: 404 | 422 = 422): Outcome | undefined {
+    const details = referencesIn(body, this.targets, pointer)
+      .filter((r) => 'error' in this.find(r.entity, r.id))
+      .map((r) => ({ path: r.pointer, message: `names ${r.entity} ${r.id}, which does not exist` }));
+    if (!details.length) return undefined;
+    const message = `The request references ${details.length === 1 ? 'a record that does' : 'records that do'} not exist`;
+    return status === 404 ? fail(404, 'not_found', message, details) : validationFailed(details, message);
   }
 
   list(entity: string, scope: Obj, query: Obj): Outcome {

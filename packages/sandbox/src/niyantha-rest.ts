@@ -44,6 +44,9 @@ export function planAll(routes: Route[], raw: Obj): PlannedRoute[] {
   });
   for (const { route, rawOp, base } of out) {
     if (route.method === 'GET' && planRoute(route, rawOp, base).kind === 'list') listTemplates.add(route.template);
+    // A path with an item route under it (`/files` ← `/files/{id}`) is a collection too, never a singleton.
+    const parent = /^(.*)\/\{[^}]+\}$/.exec(route.template)?.[1];
+    if (parent) listTemplates.add(parent);
   }
   const planned = out.map(({ route, rawOp, base }) => ({ route, plan: planRoute(route, rawOp, base, listTemplates.has(route.template)) }));
   // Operations without a response body (DELETE → 204) address the entity of their path's other methods.
@@ -148,7 +151,12 @@ export interface PlanInput {
   params: Obj;
   query: Obj;
   body: Obj;
+  /** JSON Pointer of the body in the request (`/data` for WebSocket payloads that wrap it). */
+  bodyPointer?: string;
 }
+
+/** Plan kinds that take no body (their other members filter or address). */
+const READS = new Set(['list', 'get', 'delete']);
 
 /** Runs a planned operation for an account (REST after validation, or the WebSocket adapter). */
 export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, plan: Plan, route: Route | undefined, input: PlanInput, accountId: number): Outcome {
@@ -170,6 +178,13 @@ export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, pl
     }
   }
   return engine.as(accountId, () => {
+    if (!READS.has(plan.kind)) {
+      // Path parents first (404/403 as before), then the ids inside the body: one check for REST and WS.
+      const responses = (route?.operation.responses ?? {}) as Obj;
+      const status = route && !('422' in responses) && '404' in responses ? 404 : 422;
+      const denied = engine.parents(scope) ?? engine.references(input.body, input.bodyPointer ?? '', status);
+      if (denied) return denied;
+    }
     switch (plan.kind) {
       case 'list':
         return engine.list(entity, scope, input.query);

@@ -134,7 +134,8 @@ export function createWsHandler(deps: WsDeps) {
         }
         const hasBody = Boolean(plan.rest.route.bodySchema) || plan.rest.route.method !== 'GET';
         const body = (isObj(rest.data) ? rest.data : rest) as Obj;
-        return dispatchPlan(deps, plan.rest.plan, plan.rest.route, { params, query: hasBody ? {} : rest, body: hasBody ? body : {} }, accountId);
+        const bodyPointer = isObj(rest.data) ? '/data' : '';
+        return dispatchPlan(deps, plan.rest.plan, plan.rest.route, { params, query: hasBody ? {} : rest, body: hasBody ? body : {}, bodyPointer }, accountId);
       }
       const p = plan.plan!;
       if (p.kind === 'example') return { status: 200, body: example(plan.op.reply) };
@@ -143,13 +144,14 @@ export function createWsHandler(deps: WsDeps) {
       const idFields = new Set([p.idParam, ...p.scope.map((s) => s.param)]);
       for (const [k, v] of Object.entries(payload)) (idFields.has(k) ? params : rest)[k] = v;
       const body = (isObj(rest.data) ? rest.data : rest) as Obj;
+      const bodyPointer = isObj(rest.data) ? '/data' : '';
       // store.fetch is scoped to the attached store (asyncapi.yaml x-decision).
       if (type === 'store.fetch' && state.storeId !== undefined) {
         const out = deps.engine.as(accountId, () => deps.engine.list('Store', { id: state.storeId }, rest));
         return out;
       }
       if (p.entity && !deps.engine.entities.has(p.entity)) deps.engine.entities.set(p.entity, { schema: p.schema, example: isObj(example(plan.op.reply)) ? example(plan.op.reply) : undefined });
-      return dispatchPlan(deps, p, undefined, { params, query: rest, body }, accountId);
+      return dispatchPlan(deps, p, undefined, { params, query: rest, body, bodyPointer }, accountId);
     }
 
     function login(op: OperationModel, requestId: string, payload: Obj): void {

@@ -142,6 +142,79 @@ describe('sandbox', () => {
     c.ws.close();
   });
 
+  it('referential integrity: body ids must name existing records (REST and WS alike); a refusal loses no state', async () => {
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {}, seed: { resources: { Location: [{ id: 500, account_id: 7, name: 'Not ours' }] } } });
+    const key = await newKey();
+    const h = s2s(key);
+    // Create the referenced records first: a location and two uploaded files.
+    const place = await call('POST', '/api/v1/s2s/accounts/locations', { body: { name: 'Depot', coordinates: { latitude: 12.97, longitude: 77.59 }, address: { line1: '1 Main St', city: 'Bengaluru', country: 'IN' } }, headers: h });
+    expect(place.status).toBe(201);
+    const upload = async (name: string) => {
+      const form = new FormData();
+      form.set('name', name);
+      form.set('file', new Blob([Buffer.from('%PDF-1.4 sandbox')], { type: 'application/pdf' }), `${name}.pdf`);
+      const res = await fetch(`${sandbox!.url}/api/v1/s2s/accounts/files`, { method: 'POST', headers: h, body: form });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: number }).id;
+    };
+    const front = await upload('front');
+    const back = await upload('back');
+    const body = { ...STORE, location_id: place.body.id, owner_aadhaar_front_file_id: front, owner_aadhaar_back_file_id: back };
+    const store = await call('POST', '/api/v1/s2s/accounts/stores', { body, headers: h });
+    expect(store.status).toBe(201);
+
+    // REST: every dangling member is a detail of one 422 (the status createStore declares); nothing is created.
+    const dangling = await call('POST', '/api/v1/s2s/accounts/stores', { body: { ...body, location_id: 999_999, owner_aadhaar_back_file_id: 888_888 }, headers: h });
+    expect(dangling).toMatchObject({ status: 422, body: { code: 'validation_failed' } });
+    expect(dangling.body.details).toEqual([
+      { path: '/location_id', message: 'names Location 999999, which does not exist' },
+      { path: '/owner_aadhaar_back_file_id', message: 'names File 888888, which does not exist' },
+    ]);
+    // Another account's record counts as missing (body ids never produce 403).
+    expect((await call('POST', '/api/v1/s2s/accounts/stores', { body: { ...body, location_id: 500 }, headers: h })).body.details).toEqual([{ path: '/location_id', message: 'names Location 500, which does not exist' }]);
+    expect((await call('GET', '/api/v1/s2s/accounts/stores', { headers: h })).body.items.map((x: any) => x.id)).toEqual([store.body.id]);
+    // Updates and nested members too; the record is unchanged after a refusal.
+    const upd = await call('PUT', `/api/v1/s2s/accounts/stores/${store.body.id}`, { body: { name: 'Renamed', location_id: 999_999 }, headers: h });
+    expect(upd).toMatchObject({ status: 422, body: { details: [{ path: '/location_id' }] } });
+    expect((await call('GET', `/api/v1/s2s/accounts/stores/${store.body.id}`, { headers: h })).body).toMatchObject({ name: 'Fresh Mart Hub', location_id: place.body.id });
+    const est = await call('POST', '/api/v1/s2s/accounts/locations/estimate', { body: { origin: { location_id: 999_999 }, destination: { location_id: place.body.id } }, headers: h });
+    expect(est).toMatchObject({ status: 422, body: { details: [{ path: '/origin/location_id' }] } });
+    // store_item_id is a CatalogProduct id (openapi.yaml x-decision product-model).
+    const product = { store_item_id: 999_999, name: 'Tomato Crate', type: 'vegetable', unit: 'kg', price_per_unit: 24, min_order_unit: 1, max_order_unit: 100, stock_type: 'limited', stock: 400 };
+    expect((await call('POST', `/api/v1/s2s/accounts/stores/${store.body.id}/products`, { body: product, headers: h })).body.details).toEqual([{ path: '/store_item_id', message: 'names CatalogProduct 999999, which does not exist' }]);
+    // A missing path parent is still the path's 404, before the body is looked at.
+    expect((await call('POST', '/api/v1/s2s/accounts/stores/999999/products', { body: product, headers: h })).status).toBe(404);
+
+    // WebSocket: the same check, the error message with code validation_failed; `data` members point into /data.
+    const c = wsClient(sandbox.wsUrl);
+    await c.open;
+    await c.request('auth.login', { authType: 's2s', token: key.username, metadata: { secret: key.secret, app: 'anystore' } });
+    expect(await c.request('store.create', { ...body, location_id: 999_999 })).toMatchObject({ type: 'error', payload: { code: 'validation_failed', details: [{ path: '/location_id', message: 'names Location 999999, which does not exist' }] } });
+    expect(await c.request('store.update', { store_id: store.body.id, data: { name: 'Renamed', logo_file_id: 777_777 } })).toMatchObject({ type: 'error', payload: { code: 'validation_failed', details: [{ path: '/data/logo_file_id' }] } });
+    expect((await c.request('store.update', { store_id: store.body.id, data: { logo_file_id: front } })).payload.logo_file_id).toBe(front);
+    expect(await c.request('account.shipment.create', { from_location_id: place.body.id, to_location_id: 999_999, vehicle_type: 'truck', load_weight: 10 })).toMatchObject({ type: 'error', payload: { details: [{ path: '/to_location_id' }] } });
+    // Parents named by WebSocket-only members are checked like path parents (404 not_found).
+    expect(await c.request('account.network.vehicles.list', { network_id: 999_999 })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
+    expect((await call('GET', '/api/v1/s2s/accounts/stores', { headers: h })).body.items).toHaveLength(1);
+    expect((await call('GET', '/api/v1/s2s/accounts/shipments', { headers: h })).body.items).toHaveLength(0);
+    expect((await call('GET', `/api/v1/s2s/accounts/stores/${store.body.id}`, { headers: h })).body.name).toBe('Fresh Mart Hub');
+    c.ws.close();
+  });
+
+  it("the start state holds the records the spec's request examples name, unless the fixture gives the collection", async () => {
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {} });
+    let key = await newKey();
+    expect((await call('GET', '/api/v1/s2s/accounts/locations/101', { headers: s2s(key) })).status).toBe(200);
+    expect((await call('GET', '/api/v1/s2s/accounts/files/12', { headers: s2s(key) })).status).toBe(200);
+    expect((await call('GET', '/api/v1/s2s/accounts/products/501', { headers: s2s(key) })).body.base_product_id).toBe(77);
+    expect((await call('POST', '/api/v1/s2s/accounts/stores', { body: STORE, headers: s2s(key) })).status).toBe(201);
+    await sandbox.close();
+    sandbox = await startSandbox({ sessionTokens: [SESSION], log: () => {}, seed: { resources: { Location: [] } } });
+    key = await newKey();
+    expect((await call('GET', '/api/v1/s2s/accounts/locations/101', { headers: s2s(key) })).status).toBe(404);
+    expect((await call('POST', '/api/v1/s2s/accounts/stores', { body: STORE, headers: s2s(key) })).body.details).toEqual([{ path: '/location_id', message: 'names Location 101, which does not exist' }]);
+  });
+
   it('closes sockets that do not log in within the auth timeout with 4408 (manual timers)', async () => {
     const pending = new Map<number, { fn: () => void; ms: number }>();
     let n = 0;
