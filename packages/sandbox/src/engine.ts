@@ -30,6 +30,17 @@ const ACTION_EFFECTS: Record<string, Record<string, (body: Obj, now: number, rec
   },
 };
 
+/** The text a free-text search looks at: `name` and every string of `address`. */
+const searchable = (r: Rec): string[] => {
+  const out: string[] = typeof r.name === 'string' ? [r.name] : [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(r.address);
+  return out;
+};
+
 const props = (schema: Obj | undefined) => Object.keys((schema?.properties as Obj | undefined) ?? {});
 
 export class Engine {
@@ -60,7 +71,8 @@ export class Engine {
     }
   }
 
-  private now() {
+  /** Now, in Unix seconds (the injected clock). */
+  now(): number {
     return unixSeconds(this.clock);
   }
 
@@ -117,13 +129,18 @@ export class Engine {
     const denied = this.parents(scope);
     if (denied) return denied;
     const { limit, cursor, ...rest } = query;
-    // Query members that are fields of the entity filter by equality (`status`); others (free-text `q`) are ignored.
+    // Query members that are fields of the entity filter by equality (`status`); a free-text
+    // `q` (REST) or `query` (WebSocket `*.search`) that is not a field is a case-insensitive
+    // substring of the name or of any address field; other members are ignored.
     const fields = props(this.entities.get(entity)?.schema);
     const filters = Object.fromEntries(Object.entries(rest).filter(([k]) => fields.includes(k) || k === 'id'));
+    const textKey = ['q', 'query'].find((k) => typeof rest[k] === 'string' && !fields.includes(k));
+    const text = textKey ? String(rest[textKey]).toLowerCase() : undefined;
     const account = this.accountId();
     const match = (r: Rec) =>
       Object.entries({ ...scope, ...filters }).every(([k, v]) => v === undefined || r[k] === v) &&
-      (typeof r.account_id !== 'number' || r.account_id === account);
+      (typeof r.account_id !== 'number' || r.account_id === account) &&
+      (text === undefined || searchable(r).some((s) => s.toLowerCase().includes(text)));
     try {
       return ok(this.store.list(entity, match, { limit: typeof limit === 'number' ? limit : 20, cursor: typeof cursor === 'string' ? cursor : undefined }));
     } catch (err) {

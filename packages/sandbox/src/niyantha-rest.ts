@@ -7,6 +7,7 @@ import { KeyInputError } from './keys.js';
 import { parseMultipart } from './multipart.js';
 import { findRoute, type Route } from './openapi.js';
 import { fail, ok, validationFailed, type Outcome } from './outcome.js';
+import { OPERATIONS } from './operations.js';
 import { planRoute, type Plan } from './plans.js';
 
 type Obj = Record<string, unknown>;
@@ -180,11 +181,12 @@ export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, pl
   return engine.as(accountId, () => {
     if (!READS.has(plan.kind)) {
       // Path parents first (404/403 as before), then the ids inside the body: one check for REST and WS.
-      const responses = (route?.operation.responses ?? {}) as Obj;
-      const status = route && !('422' in responses) && '404' in responses ? 404 : 422;
+      const status = route && !route.declared.has('422') && route.declared.has('404') ? 404 : 422;
       const denied = engine.parents(scope) ?? engine.references(input.body, input.bodyPointer ?? '', status);
       if (denied) return denied;
     }
+    const operation = route && Object.hasOwn(OPERATIONS, route.operationId) ? OPERATIONS[route.operationId] : undefined;
+    if (operation) return operation(engine, input.body);
     switch (plan.kind) {
       case 'list':
         return engine.list(entity, scope, input.query);
@@ -198,6 +200,8 @@ export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, pl
         return engine.delete(entity, id, scope);
       case 'action':
         return engine.action(entity, id, plan.action!, input.body, scope);
+      case 'attach':
+        return engine.update(entity, id, {}, scope); // the parents were checked above
       case 'singleton':
         return engine.singleton(entity, route?.method === 'POST' ? 'create' : 'get', input.body);
       default: {

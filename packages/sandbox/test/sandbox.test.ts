@@ -215,6 +215,61 @@ describe('sandbox', () => {
     expect((await call('POST', '/api/v1/s2s/accounts/stores', { body: STORE, headers: s2s(key) })).body.details).toEqual([{ path: '/location_id', message: 'names Location 101, which does not exist' }]);
   });
 
+  it('non-CRUD operations with state: text search, OTP challenges, driver position reports', async () => {
+    const clock = manualClock();
+    sandbox = await startSandbox({ clock, sessionTokens: [SESSION], log: () => {} });
+    const key = await newKey();
+    const h = s2s(key);
+    const loc = (name: string, city: string) => call('POST', '/api/v1/s2s/accounts/locations', { body: { name, coordinates: { latitude: 12.97, longitude: 77.59 }, address: { line1: '1 Main St', city, country: 'IN' } }, headers: h });
+    const depot = (await loc('North Depot', 'Bengaluru')).body;
+    const yard = (await loc('Rail Yard', 'Mysuru')).body;
+    // location.search (WS) and ?q= (REST base products) search the stored records.
+    const c = wsClient(sandbox.wsUrl);
+    await c.open;
+    await c.request('auth.login', { authType: 's2s', token: key.username, metadata: { secret: key.secret, app: 'anystore' } });
+    expect((await c.request('location.search', { query: 'depot' })).payload.items.map((l: any) => l.id)).toEqual([depot.id]);
+    expect((await c.request('location.search', { query: 'MYSURU' })).payload.items.map((l: any) => l.id)).toEqual([yard.id]);
+    expect((await c.request('location.search', { query: 'nowhere' })).payload.items).toEqual([]);
+    // account.network.vehicle.attach sets the vehicle's network; the network's vehicle list shows it.
+    const network = (await call('POST', '/api/v1/s2s/accounts/networks', { body: { name: 'City fleet' }, headers: h })).body;
+    const vehicle = (await c.request('account.vehicle.create', { type: 'truck', registration_number: 'KA01AB1234', capacity_kg: 3000 })).payload;
+    expect((await c.request('account.network.vehicles.list', { network_id: network.id })).payload.items).toEqual([]);
+    expect((await c.request('account.network.vehicle.attach', { network_id: network.id, vehicle_id: vehicle.id })).payload).toMatchObject({ id: vehicle.id, network_id: network.id });
+    expect((await c.request('account.network.vehicles.list', { network_id: network.id })).payload.items.map((v: any) => v.id)).toEqual([vehicle.id]);
+    expect(await c.request('account.network.vehicle.attach', { network_id: 999_999, vehicle_id: vehicle.id })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
+    expect(await c.request('account.network.vehicle.attach', { network_id: network.id, vehicle_id: 999_999 })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
+    expect((await c.request('account.vehicle.get', { vehicle_id: vehicle.id })).payload.network_id).toBe(network.id);
+    const base = (await call('GET', '/api/v1/s2s/accounts/base-products', { headers: h })).body.items[0];
+    expect((await call('GET', `/api/v1/s2s/accounts/base-products?q=${encodeURIComponent(base.name.slice(1, 4).toUpperCase())}`, { headers: h })).body.items.map((p: any) => p.id)).toEqual([base.id]);
+    expect((await call('GET', '/api/v1/s2s/accounts/base-products?q=zzzz', { headers: h })).body.items).toEqual([]);
+    c.ws.close();
+
+    // AFA: every start is a new challenge (no 409); the same reference returns the existing one until it expires.
+    const afa = (body: object) => call('POST', '/api/v1/s2s/accounts/afas', { body: { purpose: 'transaction', channel: 'sms', recipient: '+919876543210', ...body }, headers: h });
+    const first = await afa({ reference: 'txn-1', ttl_seconds: 60 });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ purpose: 'transaction', channel: 'sms', destination: '+91******3210', status: 'sent', reference: 'txn-1', expires_at: first.body.created_at + 60 });
+    expect(JSON.stringify(first.body)).not.toMatch(/otp|"id"/i);
+    expect((await afa({ reference: 'txn-1' })).body.afa_id).toBe(first.body.afa_id);
+    const other = await afa({});
+    expect(other.status).toBe(201);
+    expect(other.body.afa_id).not.toBe(first.body.afa_id);
+    clock.advance(61_000);
+    expect((await afa({ reference: 'txn-1' })).body.afa_id).not.toBe(first.body.afa_id);
+    expect(await afa({ channel: 'email' })).toMatchObject({ status: 422, body: { details: [{ path: '/recipient' }] } });
+
+    // Driver position reports become the profile's last_location; older reports are ignored.
+    const seeded = (await call('GET', '/api/v1/s2s/accounts/drivers', { headers: h })).body.last_location;
+    clock.set((Math.max(seeded?.measured_at ?? 0, Math.floor(clock.now() / 1000)) + 3600) * 1000);
+    const now = Math.floor(clock.now() / 1000);
+    const later = s2s(await newKey()); // the first key may have expired with the clock jump
+    const report = (measured_at: number, latitude = 12.9) => call('POST', '/api/v1/s2s/accounts/drivers/location', { body: { latitude, longitude: 77.6, measured_at }, headers: later });
+    expect((await report(now)).status).toBe(204);
+    expect((await report(now - 10, 13.5)).status).toBe(204);
+    expect((await call('GET', '/api/v1/s2s/accounts/drivers', { headers: later })).body.last_location).toEqual({ latitude: 12.9, longitude: 77.6, measured_at: now });
+    expect(await report(now + 301)).toMatchObject({ status: 422, body: { details: [{ path: '/measured_at' }] } });
+  });
+
   it('closes sockets that do not log in within the auth timeout with 4408 (manual timers)', async () => {
     const pending = new Map<number, { fn: () => void; ms: number }>();
     let n = 0;
