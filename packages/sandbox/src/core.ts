@@ -2,6 +2,7 @@
 // Theodore state, the planned REST routes and WebSocket plans; seeding, reset and persistence.
 import { join } from 'node:path';
 import { loadApiModel, type ApiModel } from '@s2sdk/asyncapi-codegen';
+import { ConfigurationError } from '@s2sdk/core';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { systemClock, type Clock } from './clock.js';
@@ -180,6 +181,13 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
     if (driver) snap.singletons.DriverProfile = { ...driver, account_id: account, ...(f.singletons?.DriverProfile ?? {}) };
     for (const [name, value] of Object.entries(f.singletons ?? {})) if (!snap.singletons[name]) snap.singletons[name] = value;
     nextStore.restore(snap); // throws on duplicate ids before anything is replaced
+    // The fixture's own records may only reference records of the start state (referential integrity).
+    for (const [entity, rows] of Object.entries(f.resources ?? {})) {
+      for (const [i, row] of (rows as Obj[]).entries()) {
+        const missing = referencesIn(row, targets).find((r) => !nextStore.get(r.entity, r.id));
+        if (missing) throw new ConfigurationError(`sandbox fixture: resources.${entity}[${i}]${missing.pointer.replace(/\//g, '.')} names ${missing.entity} ${missing.id}, which is neither in the fixture nor in the start state`);
+      }
+    }
     const nextKeys = new KeyRegistry(clock);
     for (const k of f.apiKeys ?? []) nextKeys.create(account, { name: k.name, ...(k.ttl_seconds ? { ttl_seconds: k.ttl_seconds } : {}) }, { username: k.username, secret: k.secret });
     store.restore(nextStore.snapshot());

@@ -213,6 +213,15 @@ describe('sandbox', () => {
     key = await newKey();
     expect((await call('GET', '/api/v1/s2s/accounts/locations/101', { headers: s2s(key) })).status).toBe(404);
     expect((await call('POST', '/api/v1/s2s/accounts/stores', { body: STORE, headers: s2s(key) })).body.details).toEqual([{ path: '/location_id', message: 'names Location 101, which does not exist' }]);
+    // A fixture's records may only reference records of the start state; a bad one loses nothing.
+    const dangling = { resources: { Store: [{ id: 9, account_id: 42, name: 'Dangling', type: 'grocery', status: 'active', location_id: 999 }] } };
+    const refused = await call('POST', '/__sandbox/reset', { body: { fixture: dangling } });
+    expect(refused).toMatchObject({ status: 422, body: { code: 'validation_failed' } });
+    expect(refused.body.message).toContain('resources.Store[0].location_id names Location 999');
+    expect((await call('GET', '/api/v1/s2s/accounts', { headers: s2s(key) })).status).toBe(200); // the key made before is still there
+    await expect(startSandbox({ log: () => {}, seed: dangling })).rejects.toThrow(/names Location 999, which is neither in the fixture nor in the start state/);
+    const linked = { resources: { Store: [{ ...dangling.resources.Store[0], location_id: 101 }] } };
+    expect((await call('POST', '/__sandbox/reset', { body: { fixture: linked } })).status).toBe(200);
   });
 
   it('non-CRUD operations with state: text search, OTP challenges, driver position reports', async () => {
