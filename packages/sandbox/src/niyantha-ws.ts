@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import type { Engine } from './engine.js';
 import type { KeyRegistry } from './keys.js';
 import { dispatchPlan } from './niyantha-rest.js';
+import { WS_OPERATIONS } from './operations.js';
 import { WS_CODE_BY_STATUS, type Outcome } from './outcome.js';
 import { compileCheck, createAjv, type Check } from './validate.js';
 import type { WsPlan } from './ws-plans.js';
@@ -138,6 +139,7 @@ export function createWsHandler(deps: WsDeps) {
         return dispatchPlan(deps, plan.rest.plan, plan.rest.route, { params, query: hasBody ? {} : rest, body: hasBody ? body : {}, bodyPointer }, accountId);
       }
       const p = plan.plan!;
+      if (Object.hasOwn(WS_OPERATIONS, type)) return deps.engine.as(accountId, () => WS_OPERATIONS[type]!(deps.engine, payload));
       if (p.kind === 'example') return { status: 200, body: example(plan.op.reply) };
       const params: Obj = {};
       const rest: Obj = {};

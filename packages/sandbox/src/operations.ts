@@ -66,3 +66,28 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   },
 };
 
+/** The account's like of a review: `ReviewLike` rows, mirrored into the Review's `like_count` / `liked`. */
+function like(engine: Engine, payload: Obj, liked: boolean): Outcome {
+  const found = engine.find('Review', payload.review_id);
+  if ('error' in found) return found.error;
+  const review = found.rec;
+  const account = engine.accountId();
+  const mine = engine.store.all('ReviewLike', (r) => r.review_id === review.id && r.account_id === account)[0];
+  let count = Number(review.like_count ?? 0);
+  if (liked && !mine) {
+    engine.store.insert('ReviewLike', { review_id: review.id, account_id: account, created_at: engine.now() });
+    count++;
+  } else if (!liked && mine) {
+    engine.store.delete('ReviewLike', mine.id);
+    count = Math.max(0, count - 1);
+  }
+  if (count !== Number(review.like_count ?? 0) || review.liked !== liked) engine.store.update('Review', review.id, { like_count: count, liked });
+  return ok({ review_id: review.id, liked, like_count: count });
+}
+
+/** WebSocket-only types (no REST route) with state, keyed by message type. */
+export const WS_OPERATIONS: Record<string, OperationHandler> = {
+  'account.review.like.add': (engine, payload) => like(engine, payload, true),
+  /** Removing a like that does not exist succeeds without change (asyncapi.yaml). */
+  'account.review.like.remove': (engine, payload) => like(engine, payload, false),
+};

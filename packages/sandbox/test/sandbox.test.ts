@@ -248,8 +248,18 @@ describe('sandbox', () => {
     expect(await c.request('account.network.vehicle.attach', { network_id: 999_999, vehicle_id: vehicle.id })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
     expect(await c.request('account.network.vehicle.attach', { network_id: network.id, vehicle_id: 999_999 })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
     expect((await c.request('account.vehicle.get', { vehicle_id: vehicle.id })).payload.network_id).toBe(network.id);
-    const base = (await call('GET', '/api/v1/s2s/accounts/base-products', { headers: h })).body.items[0];
-    expect((await call('GET', `/api/v1/s2s/accounts/base-products?q=${encodeURIComponent(base.name.slice(1, 4).toUpperCase())}`, { headers: h })).body.items.map((p: any) => p.id)).toEqual([base.id]);
+    // Review likes are counted once per account; removing a missing like changes nothing.
+    const shop = (await call('POST', '/api/v1/s2s/accounts/stores', { body: STORE, headers: h })).body;
+    const review = (await c.request('account.reviews.create', { store_id: shop.id, rating: 5, body: 'Fresh tomatoes' })).payload;
+    const base = Number(review.like_count ?? 0);
+    expect((await c.request('account.review.like.add', { review_id: review.id })).payload).toEqual({ review_id: review.id, liked: true, like_count: base + 1 });
+    expect((await c.request('account.review.like.add', { review_id: review.id })).payload.like_count).toBe(base + 1);
+    expect((await c.request('account.reviews.get', { review_id: review.id })).payload).toMatchObject({ like_count: base + 1, liked: true });
+    expect((await c.request('account.review.like.remove', { review_id: review.id })).payload).toEqual({ review_id: review.id, liked: false, like_count: base });
+    expect((await c.request('account.review.like.remove', { review_id: review.id })).payload.like_count).toBe(base);
+    expect(await c.request('account.review.like.add', { review_id: 999_999 })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
+    const catalog = (await call('GET', '/api/v1/s2s/accounts/base-products', { headers: h })).body.items[0];
+    expect((await call('GET', `/api/v1/s2s/accounts/base-products?q=${encodeURIComponent(catalog.name.slice(1, 4).toUpperCase())}`, { headers: h })).body.items.map((p: any) => p.id)).toEqual([catalog.id]);
     expect((await call('GET', '/api/v1/s2s/accounts/base-products?q=zzzz', { headers: h })).body.items).toEqual([]);
     c.ws.close();
 
