@@ -36,6 +36,8 @@ export function handleAdmin(core: SandboxCore, req: RestRequest): Outcome | unde
     const store = engine.get('Store', storeId);
     if (store.status !== 200) return store;
     if ((store.body as Obj).status !== 'active') return fail(409, 'conflict', `Store ${String(storeId)} is ${String((store.body as Obj).status)} and takes no orders`);
+    const dangling = engine.references(body); // items[].store_product_id, delivery_location_id, …
+    if (dangling) return dangling;
     return done(engine.create('Order', { store_id: storeId }, { placed_at: Math.floor(core.clock.now() / 1000), ...body }));
   }
   const m = /^\/(stores|orders|shipments)\/(\d+)\/([a-z-]+)$/.exec(rest);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// s2sdk-sandbox [--port 4010] [--host 127.0.0.1] [--seed FILE] [--state FILE] [--reset] [--session-token TOKEN]...
+// s2sdk-sandbox [--port 4010] [--host 127.0.0.1] [--seed FILE] [--state FILE] [--reset] [--auth-timeout MS] [--session-token TOKEN]...
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '@s2sdk/core';
 import { startSandbox } from './server.js';
@@ -13,6 +13,8 @@ Prints "sandbox listening on <url>" on stdout when ready; stops on SIGINT/SIGTER
   --seed <file>          fixture (JSON or YAML) to start from and to reset to
   --state <file>         persist the state to this file (atomic writes); loaded when it exists
   --reset                start from the seed even if --state exists
+  --auth-timeout <ms>    close WebSocket sockets not logged in within <ms> of connecting with
+                         4408 (default 30000, the spec's 30 s; 0 = never)
   --session-token <tok>  accept this Bearer token for key management (repeatable; or
                          S2SDK_SANDBOX_SESSION_TOKEN). Platform-auth access tokens always work.
   --help                 this text
@@ -28,6 +30,7 @@ async function main(): Promise<number> {
         seed: { type: 'string' },
         state: { type: 'string' },
         reset: { type: 'boolean' },
+        'auth-timeout': { type: 'string' },
         'session-token': { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
@@ -46,9 +49,14 @@ async function main(): Promise<number> {
     process.stderr.write(`s2sdk-sandbox: --port must be 0–65535\n`);
     return 2;
   }
+  const authTimeoutMs = args['auth-timeout'] === undefined ? undefined : Number(args['auth-timeout']);
+  if (authTimeoutMs !== undefined && !(Number.isInteger(authTimeoutMs) && authTimeoutMs >= 0)) {
+    process.stderr.write(`s2sdk-sandbox: --auth-timeout must be a whole number of milliseconds ≥ 0 (0 = never)\n`);
+    return 2;
+  }
   const tokens = [...(args['session-token'] ?? []), ...(process.env.S2SDK_SANDBOX_SESSION_TOKEN ? [process.env.S2SDK_SANDBOX_SESSION_TOKEN] : [])];
   try {
-    const sandbox = await startSandbox({ port, host: args.host, seed: args.seed, stateFile: args.state, reset: args.reset, sessionTokens: tokens });
+    const sandbox = await startSandbox({ port, host: args.host, seed: args.seed, stateFile: args.state, reset: args.reset, sessionTokens: tokens, authTimeoutMs });
     process.stdout.write(`sandbox listening on ${sandbox.url} (WebSocket ${sandbox.wsUrl})\n`);
     const stop = () => void sandbox.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

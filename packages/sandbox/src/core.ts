@@ -2,6 +2,7 @@
 // Theodore state, the planned REST routes and WebSocket plans; seeding, reset and persistence.
 import { join } from 'node:path';
 import { loadApiModel, type ApiModel } from '@s2sdk/asyncapi-codegen';
+import { ConfigurationError } from '@s2sdk/core';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { systemClock, type Clock } from './clock.js';
@@ -13,7 +14,8 @@ import { buildRoutes, type Route } from './openapi.js';
 import { readState, STATE_VERSION, writeAtomic } from './persist.js';
 import { PlatformAuth, type PlatformState } from './platform-auth.js';
 import { findSpecsDir, loadResolved, SPEC_FILES } from './specs.js';
-import { ResourceStore, type StoreSnapshot } from './store.js';
+import { referencesIn, referenceTargets, type ReferenceTargets } from './references.js';
+import { ResourceStore, type Rec, type StoreSnapshot } from './store.js';
 import { Theodore, type TheodoreState } from './theodore.js';
 import { tokenHash } from './tokens.js';
 import { planWs, type WsPlan } from './ws-plans.js';
@@ -76,6 +78,34 @@ function entityInfos(routes: PlannedRoute[]): Map<string, EntityInfo> {
   return out;
 }
 
+const STORED_KINDS = new Set(['create', 'list', 'get', 'update', 'delete', 'action']);
+
+/** The collections of the state: entities some REST route or WebSocket type creates, lists or addresses. */
+function collections(routes: PlannedRoute[], wsPlans: Map<string, WsPlan>): Set<string> {
+  const plans = [...routes.map((r) => r.plan), ...[...wsPlans.values()].flatMap((p) => (p.plan ? [p.plan] : []))];
+  return new Set(plans.filter((p) => p.entity && !p.entity.startsWith('ApiKey') && STORED_KINDS.has(p.kind)).map((p) => p.entity!));
+}
+
+/**
+ * The records the spec's own request examples refer to (`location_id: 101`, `*_file_id: 12`,
+ * `store_item_id: 501`, …), per collection: a fresh sandbox holds them, so every example
+ * request of the spec is valid against the start state.
+ */
+function exampleReferences(routes: PlannedRoute[], targets: ReferenceTargets): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const { route } of routes) {
+    const media = ((route.operation.requestBody as Obj | undefined)?.content as Obj | undefined)?.['application/json'] as Obj | undefined;
+    const examples = [media?.example, ...Object.values((media?.examples ?? {}) as Record<string, Obj>).map((e) => e?.value)];
+    for (const ex of examples) {
+      for (const r of referencesIn(ex, targets)) {
+        if (!out.has(r.entity)) out.set(r.entity, new Set());
+        out.get(r.entity)!.add(r.id);
+      }
+    }
+  }
+  return out;
+}
+
 // Parsing the AsyncAPI document is the slow part of a start; the model is read-only, so one
 // parse per file is shared by every sandbox of the process (tests start many).
 const wsModels = new Map<string, Promise<ApiModel>>();
@@ -94,7 +124,8 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const restFile = join(dir, SPEC_FILES.niyanthaRest);
-  const routes = planAll(buildRoutes(loadResolved(restFile)), parse(readFileSync(restFile, 'utf8')) as Obj);
+  const rawRest = parse(readFileSync(restFile, 'utf8')) as Obj;
+  const routes = planAll(buildRoutes(loadResolved(restFile)), rawRest);
   const wsModel = await wsModelFor(join(dir, SPEC_FILES.niyanthaWs));
   const wsPlans = planWs(wsModel, routes);
   const platformRoutes = buildRoutes(loadResolved(join(dir, SPEC_FILES.platformAuth)));
@@ -108,10 +139,18 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
     }
   }
   const entityNames = new Set(infos.keys());
+  const decisions = (((rawRest.info as Obj | undefined)?.['x-s2sdk-decisions'] ?? []) as { decision?: unknown }[]).map((d) => String(d?.decision ?? ''));
+  const targets = referenceTargets(collections(routes, wsPlans), decisions);
+  const exampleIds = exampleReferences(routes, targets);
+  const baseExample = infos.get('BaseProduct')?.example;
+  if (baseExample && Number.isInteger(Number(baseExample.id))) {
+    if (!exampleIds.has('BaseProduct')) exampleIds.set('BaseProduct', new Set());
+    exampleIds.get('BaseProduct')!.add(Number(baseExample.id));
+  }
 
   const store = new ResourceStore();
   let fixture: Fixture = {};
-  const engine = new Engine(store, clock, infos, DEFAULT_ACCOUNT_ID);
+  const engine = new Engine(store, clock, infos, DEFAULT_ACCOUNT_ID, targets);
   const keys = new KeyRegistry(clock);
   const platform = new PlatformAuth(clock, () => fixture.platformUsers ?? [{ ...DEFAULT_PLATFORM_USER, account_id: fixture.accountId ?? DEFAULT_ACCOUNT_ID, scopes: ['keys:manage'] }], log);
   const theodoreTemplate = () => {
@@ -127,7 +166,14 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
     const nextStore = new ResourceStore();
     const account = f.accountId ?? DEFAULT_ACCOUNT_ID;
     const snap: StoreSnapshot = { collections: {}, nextId: {}, singletons: {} };
-    for (const [entity, info] of infos) if (entity === 'BaseProduct' && info.example && !f.resources?.BaseProduct) snap.collections.BaseProduct = [{ ...(info.example as Obj), id: Number((info.example as Obj).id) || 1 } as never];
+    // The platform catalog's example and the records the spec's request examples name, unless
+    // the fixture gives that collection itself (see exampleReferences).
+    for (const [entity, ids] of exampleIds) {
+      const info = infos.get(entity);
+      if (!info?.example || f.resources?.[entity]) continue;
+      const owned = Boolean((info.schema?.properties as Obj | undefined)?.account_id);
+      snap.collections[entity] = [...ids].sort((a, b) => a - b).map((id) => ({ ...info.example, id, ...(owned ? { account_id: account } : {}) }) as Rec);
+    }
     for (const [entity, rows] of Object.entries(f.resources ?? {})) snap.collections[entity] = rows as never;
     const profile = infos.get('AccountProfile')?.example;
     snap.singletons.AccountProfile = { ...(profile ?? {}), id: account, ...(f.singletons?.AccountProfile ?? {}) };
@@ -135,6 +181,13 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
     if (driver) snap.singletons.DriverProfile = { ...driver, account_id: account, ...(f.singletons?.DriverProfile ?? {}) };
     for (const [name, value] of Object.entries(f.singletons ?? {})) if (!snap.singletons[name]) snap.singletons[name] = value;
     nextStore.restore(snap); // throws on duplicate ids before anything is replaced
+    // The fixture's own records may only reference records of the start state (referential integrity).
+    for (const [entity, rows] of Object.entries(f.resources ?? {})) {
+      for (const [i, row] of (rows as Obj[]).entries()) {
+        const missing = referencesIn(row, targets).find((r) => !nextStore.get(r.entity, r.id));
+        if (missing) throw new ConfigurationError(`sandbox fixture: resources.${entity}[${i}]${missing.pointer.replace(/\//g, '.')} names ${missing.entity} ${missing.id}, which is neither in the fixture nor in the start state`);
+      }
+    }
     const nextKeys = new KeyRegistry(clock);
     for (const k of f.apiKeys ?? []) nextKeys.create(account, { name: k.name, ...(k.ttl_seconds ? { ttl_seconds: k.ttl_seconds } : {}) }, { username: k.username, secret: k.secret });
     store.restore(nextStore.snapshot());

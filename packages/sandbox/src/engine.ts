@@ -4,6 +4,7 @@
 import { unixSeconds, type Clock } from './clock.js';
 import { MACHINES, transition } from './lifecycles/index.js';
 import { fail, notFound, ok, validationFailed, type Outcome } from './outcome.js';
+import { referencesIn, type ReferenceTargets } from './references.js';
 import { CursorError, type Rec, type ResourceStore } from './store.js';
 
 type Obj = Record<string, unknown>;
@@ -29,6 +30,17 @@ const ACTION_EFFECTS: Record<string, Record<string, (body: Obj, now: number, rec
   },
 };
 
+/** The text a free-text search looks at: `name` and every string of `address`. */
+const searchable = (r: Rec): string[] => {
+  const out: string[] = typeof r.name === 'string' ? [r.name] : [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(r.address);
+  return out;
+};
+
 const props = (schema: Obj | undefined) => Object.keys((schema?.properties as Obj | undefined) ?? {});
 
 export class Engine {
@@ -37,6 +49,8 @@ export class Engine {
     private readonly clock: Clock,
     readonly entities: Map<string, EntityInfo>,
     private readonly defaultAccount: number,
+    /** Which `*_id` member names which collection (references.ts); none when not given. */
+    readonly targets: ReferenceTargets = () => undefined,
   ) {}
 
   private current: number | undefined;
@@ -57,7 +71,8 @@ export class Engine {
     }
   }
 
-  private now() {
+  /** Now, in Unix seconds (the injected clock). */
+  now(): number {
     return unixSeconds(this.clock);
   }
 
@@ -86,7 +101,7 @@ export class Engine {
   /** Checks parent records named by scope fields (`store_id` → Store exists and is the account's). */
   parents(scope: Obj): Outcome | undefined {
     for (const [field, value] of Object.entries(scope)) {
-      const parent = field === 'store_id' ? 'Store' : undefined;
+      const parent = this.targets(field);
       if (!parent) continue;
       const found = this.find(parent, value);
       if ('error' in found) return found.error;
@@ -94,17 +109,38 @@ export class Engine {
     return undefined;
   }
 
+  /**
+   * Referential integrity of a request body: every numeric `*_id` member that names a stored
+   * collection must name a record the account can see (another account's record counts as
+   * missing: body ids never produce 403, openapi.yaml `ownership`). Otherwise `status` (422
+   * `validation_failed`, or 404 `not_found` where the operation declares no 422) with one
+   * detail per dangling member. Checked before anything changes, so a refusal loses no state.
+   */
+  references(body: unknown, pointer = '', status: 404 | 422 = 422): Outcome | undefined {
+    const details = referencesIn(body, this.targets, pointer)
+      .filter((r) => 'error' in this.find(r.entity, r.id))
+      .map((r) => ({ path: r.pointer, message: `names ${r.entity} ${r.id}, which does not exist` }));
+    if (!details.length) return undefined;
+    const message = `The request references ${details.length === 1 ? 'a record that does' : 'records that do'} not exist`;
+    return status === 404 ? fail(404, 'not_found', message, details) : validationFailed(details, message);
+  }
+
   list(entity: string, scope: Obj, query: Obj): Outcome {
     const denied = this.parents(scope);
     if (denied) return denied;
     const { limit, cursor, ...rest } = query;
-    // Query members that are fields of the entity filter by equality (`status`); others (free-text `q`) are ignored.
+    // Query members that are fields of the entity filter by equality (`status`); a free-text
+    // `q` (REST) or `query` (WebSocket `*.search`) that is not a field is a case-insensitive
+    // substring of the name or of any address field; other members are ignored.
     const fields = props(this.entities.get(entity)?.schema);
     const filters = Object.fromEntries(Object.entries(rest).filter(([k]) => fields.includes(k) || k === 'id'));
+    const textKey = ['q', 'query'].find((k) => typeof rest[k] === 'string' && !fields.includes(k));
+    const text = textKey ? String(rest[textKey]).toLowerCase() : undefined;
     const account = this.accountId();
     const match = (r: Rec) =>
       Object.entries({ ...scope, ...filters }).every(([k, v]) => v === undefined || r[k] === v) &&
-      (typeof r.account_id !== 'number' || r.account_id === account);
+      (typeof r.account_id !== 'number' || r.account_id === account) &&
+      (text === undefined || searchable(r).some((s) => s.toLowerCase().includes(text)));
     try {
       return ok(this.store.list(entity, match, { limit: typeof limit === 'number' ? limit : 20, cursor: typeof cursor === 'string' ? cursor : undefined }));
     } catch (err) {

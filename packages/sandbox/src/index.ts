@@ -1,4 +1,5 @@
 export { startSandbox, MAX_BODY_BYTES, type Sandbox, type SandboxOptions } from './server.js';
+export { DEFAULT_AUTH_TIMEOUT_MS, type Timers } from './niyantha-ws.js';
 export { DEFAULT_ACCOUNT_ID, DEFAULT_APP_CREDENTIALS, DEFAULT_PLATFORM_USER, DEFAULT_THEODORE_USER, type CoreOptions } from './core.js';
 export { manualClock, systemClock, type Clock } from './clock.js';
 export type { Fixture } from './fixture.js';

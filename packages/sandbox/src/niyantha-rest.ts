@@ -7,6 +7,7 @@ import { KeyInputError } from './keys.js';
 import { parseMultipart } from './multipart.js';
 import { findRoute, type Route } from './openapi.js';
 import { fail, ok, validationFailed, type Outcome } from './outcome.js';
+import { OPERATIONS } from './operations.js';
 import { planRoute, type Plan } from './plans.js';
 
 type Obj = Record<string, unknown>;
@@ -44,6 +45,9 @@ export function planAll(routes: Route[], raw: Obj): PlannedRoute[] {
   });
   for (const { route, rawOp, base } of out) {
     if (route.method === 'GET' && planRoute(route, rawOp, base).kind === 'list') listTemplates.add(route.template);
+    // A path with an item route under it (`/files` ← `/files/{id}`) is a collection too, never a singleton.
+    const parent = /^(.*)\/\{[^}]+\}$/.exec(route.template)?.[1];
+    if (parent) listTemplates.add(parent);
   }
   const planned = out.map(({ route, rawOp, base }) => ({ route, plan: planRoute(route, rawOp, base, listTemplates.has(route.template)) }));
   // Operations without a response body (DELETE → 204) address the entity of their path's other methods.
@@ -148,7 +152,12 @@ export interface PlanInput {
   params: Obj;
   query: Obj;
   body: Obj;
+  /** JSON Pointer of the body in the request (`/data` for WebSocket payloads that wrap it). */
+  bodyPointer?: string;
 }
+
+/** Plan kinds that take no body (their other members filter or address). */
+const READS = new Set(['list', 'get', 'delete']);
 
 /** Runs a planned operation for an account (REST after validation, or the WebSocket adapter). */
 export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, plan: Plan, route: Route | undefined, input: PlanInput, accountId: number): Outcome {
@@ -170,6 +179,14 @@ export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, pl
     }
   }
   return engine.as(accountId, () => {
+    if (!READS.has(plan.kind)) {
+      // Path parents first (404/403 as before), then the ids inside the body: one check for REST and WS.
+      const status = route && !route.declared.has('422') && route.declared.has('404') ? 404 : 422;
+      const denied = engine.parents(scope) ?? engine.references(input.body, input.bodyPointer ?? '', status);
+      if (denied) return denied;
+    }
+    const operation = route && Object.hasOwn(OPERATIONS, route.operationId) ? OPERATIONS[route.operationId] : undefined;
+    if (operation) return operation(engine, input.body);
     switch (plan.kind) {
       case 'list':
         return engine.list(entity, scope, input.query);
@@ -183,6 +200,8 @@ export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, pl
         return engine.delete(entity, id, scope);
       case 'action':
         return engine.action(entity, id, plan.action!, input.body, scope);
+      case 'attach':
+        return engine.update(entity, id, {}, scope); // the parents were checked above
       case 'singleton':
         return engine.singleton(entity, route?.method === 'POST' ? 'create' : 'get', input.body);
       default: {

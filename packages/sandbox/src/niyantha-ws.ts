@@ -2,20 +2,37 @@
 // handshake (authType "s2s", S2S keys of the KeyRegistry), `<type>.ok` replies from the same
 // Engine as REST (see ws-plans.ts), streaming chunks, and key revocation on open sockets.
 import type { ApiModel, OperationModel } from '@s2sdk/asyncapi-codegen';
+import { CloseCode, decodeEnvelope, ENVELOPE_PROBLEM_TEXT, ERROR_TYPE, ProtocolErrorCode, type ErrorPayload } from '@s2sdk/ws-protocol';
 import type { WebSocket } from 'ws';
 import type { Engine } from './engine.js';
 import type { KeyRegistry } from './keys.js';
 import { dispatchPlan } from './niyantha-rest.js';
+import { WS_OPERATIONS } from './operations.js';
 import { WS_CODE_BY_STATUS, type Outcome } from './outcome.js';
 import { compileCheck, createAjv, type Check } from './validate.js';
 import type { WsPlan } from './ws-plans.js';
 
 type Obj = Record<string, unknown>;
 
-export const CLOSE = { badFrame: 4400, authFailed: 4401 } as const;
+/** Timer functions of the auth timeout (tests inject manual ones; default: the global timers). */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The asyncapi.yaml x-decision `auth-timeout`: no successful auth.login within 30 s → close 4408. */
+export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
+
+const globalTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 export interface WsDeps {
   model: ApiModel;
+  /** Close sockets that have not logged in within this many ms with 4408 (0 = never; default 30 000). */
+  authTimeoutMs?: number;
+  timers?: Timers;
   plans: Map<string, WsPlan>;
   engine: Engine;
   keys: KeyRegistry;
@@ -40,37 +57,50 @@ export function createWsHandler(deps: WsDeps) {
     if (!c) checks.set(op.type, (c = compileCheck(ajv, op.request.schema)));
     return c;
   };
-  const errorType = deps.model.errorType ?? 'error';
+  const errorType = deps.model.errorType ?? ERROR_TYPE;
+
+  const timers = deps.timers ?? globalTimers;
+  const authTimeoutMs = deps.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
 
   return function onConnection(socket: WebSocket): void {
     const state: SocketState = {};
+    // Armed at connect, cleared by the first successful auth.login (or the close).
+    let authTimer: unknown =
+      authTimeoutMs > 0
+        ? timers.setTimeout(() => {
+            authTimer = undefined;
+            if (state.keyId === undefined) socket.close(CloseCode.AUTH_TIMEOUT, 'no successful auth.login in time');
+          }, authTimeoutMs)
+        : undefined;
+    const clearAuthTimer = () => {
+      if (authTimer !== undefined) timers.clearTimeout(authTimer);
+      authTimer = undefined;
+    };
+    socket.once('close', clearAuthTimer);
     const send = (frame: Obj) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
-    const sendError = (requestId: string, code: string, message: string, details?: unknown, type = errorType) =>
-      send({ type, requestId, payload: { code, message, ...(Array.isArray(details) && details.length ? { details } : {}) } });
+    const sendError = (requestId: string, code: string, message: string, details?: unknown, type = errorType) => {
+      const payload: ErrorPayload = { code, message, ...(Array.isArray(details) && details.length ? { details } : {}) };
+      send({ type, requestId, payload });
+    };
 
     socket.on('message', (data, isBinary) => {
-      let frame: unknown;
-      try {
-        frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data));
-      } catch {
-        return socket.close(CLOSE.badFrame, 'frame is not JSON');
-      }
-      if (!isObj(frame) || typeof frame.type !== 'string' || typeof frame.requestId !== 'string' || !isObj(frame.payload)) {
-        return socket.close(CLOSE.badFrame, 'frame is not an envelope');
-      }
+      // The envelope is @s2sdk/ws-protocol's: binary, non-JSON and non-envelope frames close with 4400.
+      if (isBinary) return socket.close(CloseCode.NOT_AN_ENVELOPE, 'binary frames are not supported');
+      const frame = decodeEnvelope(String(data));
+      if (typeof frame === 'string') return socket.close(CloseCode.NOT_AN_ENVELOPE, ENVELOPE_PROBLEM_TEXT[frame]);
       const { type, requestId } = frame;
       const plan = deps.plans.get(type);
       if (!plan) return sendError(requestId, 'unsupported_message_type', `${type} is not a request of this API`);
       const details = checkFor(plan.op)(frame);
       if (details.length) {
         const failType = plan.op.auth ? plan.op.errors[0]?.type ?? errorType : errorType;
-        sendError(requestId, 'validation_failed', `${type} payload is invalid`, details.map((d) => ({ ...d, path: d.path.replace(/^\/payload/, '') || '/' })), failType);
-        if (plan.op.auth) socket.close(CLOSE.authFailed, 'authentication failed');
+        sendError(requestId, ProtocolErrorCode.VALIDATION_FAILED, `${type} payload is invalid`, details.map((d) => ({ ...d, path: d.path.replace(/^\/payload/, '') || '/' })), failType);
+        if (plan.op.auth) socket.close(CloseCode.AUTH_FAILED, 'authentication failed');
         return;
       }
       const payload = frame.payload as Obj;
       if (plan.op.auth) return login(plan.op, requestId, payload);
-      if (state.keyId === undefined) return sendError(requestId, 'unauthenticated', 'Log in with auth.login first');
+      if (state.keyId === undefined) return sendError(requestId, ProtocolErrorCode.UNAUTHENTICATED, 'Log in with auth.login first');
       const key = deps.keys.byId(state.keyId);
       const rejected = key && deps.keys.rejection(key);
       if (!key || rejected) return sendError(requestId, rejected ?? 'api_key_revoked', `The socket's API key is no longer valid (${rejected ?? 'removed'}); log in again`);
@@ -105,22 +135,25 @@ export function createWsHandler(deps: WsDeps) {
         }
         const hasBody = Boolean(plan.rest.route.bodySchema) || plan.rest.route.method !== 'GET';
         const body = (isObj(rest.data) ? rest.data : rest) as Obj;
-        return dispatchPlan(deps, plan.rest.plan, plan.rest.route, { params, query: hasBody ? {} : rest, body: hasBody ? body : {} }, accountId);
+        const bodyPointer = isObj(rest.data) ? '/data' : '';
+        return dispatchPlan(deps, plan.rest.plan, plan.rest.route, { params, query: hasBody ? {} : rest, body: hasBody ? body : {}, bodyPointer }, accountId);
       }
       const p = plan.plan!;
+      if (Object.hasOwn(WS_OPERATIONS, type)) return deps.engine.as(accountId, () => WS_OPERATIONS[type]!(deps.engine, payload));
       if (p.kind === 'example') return { status: 200, body: example(plan.op.reply) };
       const params: Obj = {};
       const rest: Obj = {};
       const idFields = new Set([p.idParam, ...p.scope.map((s) => s.param)]);
       for (const [k, v] of Object.entries(payload)) (idFields.has(k) ? params : rest)[k] = v;
       const body = (isObj(rest.data) ? rest.data : rest) as Obj;
+      const bodyPointer = isObj(rest.data) ? '/data' : '';
       // store.fetch is scoped to the attached store (asyncapi.yaml x-decision).
       if (type === 'store.fetch' && state.storeId !== undefined) {
         const out = deps.engine.as(accountId, () => deps.engine.list('Store', { id: state.storeId }, rest));
         return out;
       }
       if (p.entity && !deps.engine.entities.has(p.entity)) deps.engine.entities.set(p.entity, { schema: p.schema, example: isObj(example(plan.op.reply)) ? example(plan.op.reply) : undefined });
-      return dispatchPlan(deps, p, undefined, { params, query: rest, body }, accountId);
+      return dispatchPlan(deps, p, undefined, { params, query: rest, body, bodyPointer }, accountId);
     }
 
     function login(op: OperationModel, requestId: string, payload: Obj): void {
@@ -129,10 +162,11 @@ export function createWsHandler(deps: WsDeps) {
       const failureType = op.errors[0]?.type ?? 'auth.failure';
       if ('rejected' in result) {
         sendError(requestId, result.rejected === 'unauthenticated' ? 'invalid_api_key' : result.rejected, 'Authentication failed', undefined, failureType);
-        socket.close(CLOSE.authFailed, 'authentication failed');
+        socket.close(CloseCode.AUTH_FAILED, 'authentication failed');
         return;
       }
       const accountId = result.key.account_id;
+      clearAuthTimer();
       state.keyId = result.key.id;
       state.accountId = accountId;
       delete state.storeId;

@@ -10,7 +10,8 @@
 // field `store_id`), also used to map WebSocket `<name>_id` members to path parameters.
 import type { Route } from './openapi.js';
 
-export type PlanKind = 'list' | 'create' | 'get' | 'update' | 'delete' | 'action' | 'singleton' | 'example';
+/** `attach`: WebSocket `<…>.<parent>.<entity>.attach` sets the record's parent field (`vehicle.network_id`). */
+export type PlanKind = 'list' | 'create' | 'get' | 'update' | 'delete' | 'action' | 'singleton' | 'attach' | 'example';
 
 export interface ScopeParam {
   param: string;
@@ -71,7 +72,8 @@ export function planRoute(route: Route, rawOperation: Record<string, unknown> | 
   }
   if (route.method === 'GET' && isList) return { ...base, kind: 'list', scope: scopeOf(segs.length) };
   // A top-level path without a list is one record per account (profile, wallet, driver profile).
-  if (segs.length <= 1 && entity && !templateHasList && (route.method === 'GET' || route.successStatus === 201)) {
+  // Only records with an `id` are singletons (`AfaResponse`, an OTP challenge, is not one).
+  if (segs.length <= 1 && entity && !templateHasList && hasId(responseSchema) && (route.method === 'GET' || route.successStatus === 201)) {
     return { ...base, kind: 'singleton', scope: [] };
   }
   if (route.method === 'POST' && route.successStatus === 201 && hasId(responseSchema)) return { ...base, kind: 'create', scope: scopeOf(segs.length) };

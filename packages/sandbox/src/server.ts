@@ -2,6 +2,7 @@
 // /__sandbox control routes, with the Niyantha WebSocket on /ws of the same port.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigurationError } from '@s2sdk/core';
 import { WebSocketServer } from 'ws';
 import { handleAdmin } from './admin.js';
 import { handlePlatformAuth, handleTheodore } from './auth-apis.js';
@@ -9,7 +10,7 @@ import { createCore, type CoreOptions, type SandboxCore } from './core.js';
 import type { Fixture } from './fixture.js';
 import { handleNiyanthaRest, type RestRequest } from './niyantha-rest.js';
 import { fail, type Outcome } from './outcome.js';
-import { createWsHandler } from './niyantha-ws.js';
+import { createWsHandler, type Timers } from './niyantha-ws.js';
 
 export const MAX_BODY_BYTES = 12 * 1024 * 1024;
 
@@ -18,6 +19,14 @@ export interface SandboxOptions extends CoreOptions {
   port?: number;
   /** Interface (default 127.0.0.1). */
   host?: string;
+  /**
+   * WebSocket sockets that have not logged in successfully within this many milliseconds of
+   * connecting are closed with 4408 (`CloseCode.AUTH_TIMEOUT`). Default 30 000 (asyncapi.yaml
+   * x-decision `auth-timeout`); 0 turns the timeout off.
+   */
+  authTimeoutMs?: number;
+  /** Timer functions of the auth timeout (tests inject manual ones). */
+  timers?: Timers;
 }
 
 export interface Sandbox {
@@ -63,6 +72,10 @@ function send(res: ServerResponse, out: Outcome): void {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const authTimeoutMs = options.authTimeoutMs;
+  if (authTimeoutMs !== undefined && !(Number.isInteger(authTimeoutMs) && authTimeoutMs >= 0)) {
+    throw new ConfigurationError(`sandbox: authTimeoutMs must be a whole number of milliseconds ≥ 0 (0 = off), not ${String(authTimeoutMs)}`);
+  }
   const core = await createCore(options);
   const server = createServer((req, res) => {
     void (async () => {
@@ -83,7 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   const wss = new WebSocketServer({ noServer: true });
-  const onConnection = createWsHandler({ model: core.wsModel, plans: core.wsPlans, engine: core.engine, keys: core.keys, changed: core.changed, log: core.log });
+  const onConnection = createWsHandler({ model: core.wsModel, plans: core.wsPlans, engine: core.engine, keys: core.keys, changed: core.changed, log: core.log, authTimeoutMs, timers: options.timers });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     if (path !== (core.wsModel.channelAddress ?? '/ws')) {

@@ -3,8 +3,9 @@
 // "Same as REST `POST /api/v1/s2s/accounts/stores`" (or "Same resource as REST …") runs that REST
 // route's plan, with `<name>_id` payload members as path parameters and `data` (or the rest of
 // the payload) as the body. Other types are planned from their name and reply schema:
-// `<…>.create|get|list|fetch|update` on the entity named by the reply's `$ref`, and
-// `<entity>.<action>` for lifecycle actions (`order.preparing`). Anything else answers its example.
+// `<…>.create|get|list|fetch|search|update` on the entity named by the reply's `$ref`, and
+// `<entity>.<action>` for lifecycle actions (`order.preparing`), `<…>.attach` setting the parent
+// field named by the other id (`account.network.vehicle.attach`). Anything else answers its example.
 import type { ApiModel, OperationModel } from '@s2sdk/asyncapi-codegen';
 import { MACHINES } from './lifecycles/index.js';
 import type { PlannedRoute } from './niyantha-rest.js';
@@ -62,10 +63,12 @@ export function planWs(model: ApiModel, routes: PlannedRoute[]): Map<string, WsP
     const base = { entity, idParam: idField, idField, schema: entity ? (model.defs[entity] as Obj) : undefined };
     let plan: Plan = { kind: 'example', scope: [] };
     if (entity && verb === 'create') plan = { ...base, kind: 'create', idParam: undefined, scope: [] };
-    else if (entity && (verb === 'list' || verb === 'fetch') && reply?.endsWith('List')) plan = { ...base, kind: 'list', idParam: undefined, scope: ids.map((f) => ({ param: f, field: f })) };
+    else if (entity && (verb === 'list' || verb === 'fetch' || verb === 'search') && reply?.endsWith('List')) plan = { ...base, kind: 'list', idParam: undefined, scope: ids.map((f) => ({ param: f, field: f })) };
     else if (entity && verb === 'get' && idField) plan = { ...base, kind: 'get', scope };
     else if (entity && verb === 'update' && idField) plan = { ...base, kind: 'update', scope };
     else if (entity && idField && MACHINES[entity]?.actions[verb]) plan = { ...base, kind: 'action', action: verb, scope };
+    // `account.network.vehicle.attach { network_id, vehicle_id }` → the Vehicle's network_id, when the entity has that field.
+    else if (entity && idField && verb === 'attach' && scope.length && scope.every((f) => Object.hasOwn((base.schema?.properties as Obj | undefined) ?? {}, f.field))) plan = { ...base, kind: 'attach', scope };
     out.set(op.type, { op, plan });
   }
   return out;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { referencesIn, referenceTargets, snakeCase } from '../src/references.js';
 import { KeyRegistry, manualClock, orderMachine, ResourceStore, shipmentMachine, transition, CursorError } from '../src/index.js';
 
 describe('lifecycle machines', () => {
@@ -43,5 +44,19 @@ describe('KeyRegistry', () => {
     clock.advance(60_000);
     expect(keys.authenticate(k.username, k.secret)).toEqual({ rejected: 'api_key_expired' });
     expect(keys.list(2)).toEqual([]);
+  });
+});
+
+describe('referenceTargets', () => {
+  it('derives the collection of a *_id member from the collection names and the decisions', () => {
+    expect(['AICharacter', 'StoreProduct', 'File'].map(snakeCase)).toEqual(['ai_character', 'store_product', 'file']);
+    const t = referenceTargets(['Store', 'StoreProduct', 'CatalogProduct', 'BaseProduct', 'File', 'Location', 'AICharacter'], ['StoreProduct (store listing; store_item_id is a CatalogProduct id).']);
+    expect(['location_id', 'from_location_id', 'owner_aadhaar_front_file_id', 'store_product_id', 'store_id', 'character_id', 'store_item_id', 'product_id', 'verification_id', 'name'].map(t)).toEqual([
+      'Location', 'Location', 'File', 'StoreProduct', 'Store', 'AICharacter', 'CatalogProduct', undefined, undefined, undefined,
+    ]);
+    expect(referencesIn({ a: { location_id: 3 }, items: [{ store_product_id: 4 }], logo_file_id: null, location_id: 'x' }, t, '/data')).toEqual([
+      { pointer: '/data/a/location_id', entity: 'Location', id: 3 },
+      { pointer: '/data/items/0/store_product_id', entity: 'StoreProduct', id: 4 },
+    ]);
   });
 });

@@ -1,0 +1,93 @@
+// Operations that are not resource CRUD but still change or read the state (see README,
+// "Stateless operations", for the ones that do not). One table, keyed by operationId; REST runs
+// it after validation and the reference check, WebSocket types that are "Same as REST …" too.
+import type { Engine } from './engine.js';
+import { notFound, ok, validationFailed, type Outcome } from './outcome.js';
+
+type Obj = Record<string, unknown>;
+
+export type OperationHandler = (engine: Engine, body: Obj) => Outcome;
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** `+919876543210` → `+91******3210`, `asha@example.com` → `a***@example.com`. */
+const mask = (recipient: string, channel: string) =>
+  channel === 'email' ? recipient.replace(/^(.)[^@]*/, '$1***') : `${recipient.slice(0, 3)}${'*'.repeat(Math.max(0, recipient.length - 7))}${recipient.slice(-4)}`;
+/** The challenge as the API shows it (without the store's numeric id and the owner). */
+const view = ({ id: _id, account_id: _a, ...rest }: Obj) => rest;
+
+export const OPERATIONS: Record<string, OperationHandler> = {
+  /**
+   * openapi.yaml x-decision `afa`: starts an OTP challenge and returns it without the OTP (the
+   * sandbox sends nothing and keeps no OTP). The same `reference` within the challenge's
+   * lifetime returns the existing challenge.
+   */
+  createAfa(engine, body) {
+    const channel = String(body.channel);
+    const recipient = String(body.recipient);
+    if (!(channel === 'email' ? EMAIL : E164).test(recipient)) {
+      return validationFailed([{ path: '/recipient', message: channel === 'email' ? 'must be an e-mail address for channel email' : `must be an E.164 phone number for channel ${channel}` }]);
+    }
+    const now = engine.now();
+    if (typeof body.reference === 'string') {
+      const same = engine.store.all('AfaResponse', (r) => r.account_id === engine.accountId() && r.reference === body.reference && Number(r.expires_at) > now)[0];
+      if (same) return ok(view(same), 201);
+    }
+    const rec = engine.store.insert('AfaResponse', {
+      account_id: engine.accountId(),
+      purpose: body.purpose,
+      channel,
+      destination: mask(recipient, channel),
+      status: 'sent',
+      reference: body.reference ?? null,
+      metadata: body.metadata ?? {},
+      expires_at: now + (typeof body.ttl_seconds === 'number' ? body.ttl_seconds : 300),
+      resend_after: now + 30,
+      created_at: now,
+    });
+    const stored = engine.store.update('AfaResponse', rec.id, { afa_id: `afa_sandbox${rec.id}` })!;
+    return ok(view(stored), 201);
+  },
+
+  /**
+   * DriverLocationUpdate: becomes the driver profile's `last_location`; a report older than the
+   * last accepted one is ignored, one more than 5 minutes in the future is a 422.
+   */
+  reportDriverLocation(engine, body) {
+    const profile = engine.store.getSingleton('DriverProfile');
+    if (!profile) return notFound('DriverProfile', 'of this account');
+    const now = engine.now();
+    const at = Number(body.measured_at);
+    if (at > now + 300) return validationFailed([{ path: '/measured_at', message: 'is more than 5 minutes in the future' }]);
+    const last = profile.last_location as Obj | null | undefined;
+    if (last && Number(last.measured_at) > at) return { status: 204 };
+    engine.store.setSingleton('DriverProfile', { ...profile, last_location: body, updated_at: now });
+    return { status: 204 };
+  },
+};
+
+/** The account's like of a review: `ReviewLike` rows, mirrored into the Review's `like_count` / `liked`. */
+function like(engine: Engine, payload: Obj, liked: boolean): Outcome {
+  const found = engine.find('Review', payload.review_id);
+  if ('error' in found) return found.error;
+  const review = found.rec;
+  const account = engine.accountId();
+  const mine = engine.store.all('ReviewLike', (r) => r.review_id === review.id && r.account_id === account)[0];
+  let count = Number(review.like_count ?? 0);
+  if (liked && !mine) {
+    engine.store.insert('ReviewLike', { review_id: review.id, account_id: account, created_at: engine.now() });
+    count++;
+  } else if (!liked && mine) {
+    engine.store.delete('ReviewLike', mine.id);
+    count = Math.max(0, count - 1);
+  }
+  if (count !== Number(review.like_count ?? 0) || review.liked !== liked) engine.store.update('Review', review.id, { like_count: count, liked });
+  return ok({ review_id: review.id, liked, like_count: count });
+}
+
+/** WebSocket-only types (no REST route) with state, keyed by message type. */
+export const WS_OPERATIONS: Record<string, OperationHandler> = {
+  'account.review.like.add': (engine, payload) => like(engine, payload, true),
+  /** Removing a like that does not exist succeeds without change (asyncapi.yaml). */
+  'account.review.like.remove': (engine, payload) => like(engine, payload, false),
+};
