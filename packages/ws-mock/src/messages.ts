@@ -4,18 +4,15 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { sample } from 'openapi-sampler';
+import type { Envelope as ProtocolEnvelope } from '@s2sdk/ws-protocol';
 import type { ErrorSpec, Identity } from './types';
 
 // CommonJS interop: the default export may sit on `.default`.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule;
 
-export interface Envelope {
-  type: string;
-  requestId: string;
-  payload: unknown;
-  [key: string]: unknown;
-}
+/** The protocol's envelope (`@s2sdk/ws-protocol`), as the mock handles it: an example may carry more fields. */
+export type Envelope = ProtocolEnvelope & { [key: string]: unknown };
 
 export interface ValidationIssue {
   path: string;

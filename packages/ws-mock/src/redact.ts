@@ -1,5 +1,7 @@
-// Redaction of credential-looking fields for util.inspect / JSON.stringify of logged frames.
-const SENSITIVE = /secret|token|password|passwd|otp|authorization|api[-_]?key|credential/i;
+// Redaction of logged frames for util.inspect / JSON.stringify: fields whose name is a secret's
+// (`isSensitiveKey` of @s2sdk/core, the one rule) and the values the mock knows are credentials
+// (the marked credential fields of the authentication request, the configured secrets).
+import { isSensitiveKey } from '@s2sdk/core';
 
 export const REDACTED = '[REDACTED]';
 
@@ -19,7 +21,7 @@ export function redactDeep(value: unknown, values: readonly unknown[] = [], dept
   if (depth > 20 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, values, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactDeep(v, values, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = isSensitiveKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactDeep(v, values, depth + 1);
   return out;
 }
 
@@ -38,7 +40,7 @@ function sensitiveStrings(value: unknown, out: { values: Set<string>; complete: 
     for (const v of value) sensitiveStrings(v, out, under, depth + 1);
     return;
   }
-  for (const [k, v] of Object.entries(value)) sensitiveStrings(v, out, under || SENSITIVE.test(k), depth + 1);
+  for (const [k, v] of Object.entries(value)) sensitiveStrings(v, out, under || isSensitiveKey(k), depth + 1);
 }
 
 /**

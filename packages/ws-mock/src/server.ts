@@ -5,20 +5,17 @@ import { timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 import { loadApiModel, type ApiModel, type MessageModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCode, ERROR_TYPE, ProtocolErrorCode, envelopeProblem } from '@s2sdk/ws-protocol';
 import { Validators, clone, errorFrame, fillIdentity, frameFrom, prng, templatesFor, type Envelope } from './messages';
 import { describeCredentialPaths, readCredentials, resolveCredentialPaths } from './credentials';
 import { redactDeep, redactRaw } from './redact';
 import type { CredentialRole, Credentials, ErrorSpec, FaultConfig, FaultSwitches, Identity, MockKey, MockServerOptions, ReceivedFrameData } from './types';
 
-/** Close codes used by the mock (and understood by clients following the conventions). */
-export const CloseCodes = {
-  /** The frame is not JSON or not an envelope `{ type, requestId, payload }`. */
-  NOT_AN_ENVELOPE: 4400,
-  /** Authentication failed. */
-  AUTH_FAILED: 4401,
-  /** The connection did not authenticate in time (`authTimeoutMs`). */
-  AUTH_TIMEOUT: 4408,
-} as const;
+/**
+ * The protocol's close codes (`CloseCode` of `@s2sdk/ws-protocol`, the one table), under the name
+ * ws-mock has always exported: `NOT_AN_ENVELOPE` (4400), `AUTH_FAILED` (4401), `AUTH_TIMEOUT` (4408), ….
+ */
+export const CloseCodes = CloseCode;
 
 /**
  * A frame received from a client, as the mock keeps it: credentials are already redacted in
@@ -144,10 +141,9 @@ function sameSecret(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
+/** An envelope as the protocol defines it (`envelopeProblem` of `@s2sdk/ws-protocol`). */
 function isEnvelope(value: unknown): value is Envelope {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.type === 'string' && typeof v.requestId === 'string';
+  return envelopeProblem(value) === undefined;
 }
 
 function resolveFaults(config: FaultConfig, type: string | undefined): FaultSwitches {
@@ -180,7 +176,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const messages = new Map<string, MessageModel>(model.messages.map((m) => [m.type, m]));
   const templates = new Map<string, Envelope[]>();
   for (const m of model.messages) if (m.role !== 'request' || m.event) templates.set(m.type, templatesFor(m));
-  const errorType = model.errorType ?? 'error';
+  const errorType = model.errorType ?? ERROR_TYPE;
   const authOp = model.authType ? operations.get(model.authType) : undefined;
   const authFailureType = authOp ? (authOp.errors.find((e) => e.type !== model.errorType) ?? authOp.errors[0])?.type ?? errorType : errorType;
   const credentialOption = options.credentials;
@@ -336,7 +332,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         credentials = {};
       }
     }
-    const secrets = credentials?.secret !== undefined && credentials.secret !== null && credentials.secret !== '' ? [credentials.secret] : [];
+    // The values of the credential fields (key and secret), whatever those fields are called.
+    const secrets: unknown[] = [];
+    if (credentials) for (const v of [credentials.secret, credentials.key]) if (v !== undefined && v !== null && v !== '') secrets.push(v);
     // What is kept (and emitted) has its credentials redacted; `parsed` keeps them for the auth check.
     const entry = new ReceivedFrame({
       connection: client.id,
@@ -363,7 +361,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     if (!op) {
       dispatch(answer(client, undefined, request.requestId, [
         errorFrame(templateOf(errorType), errorType, request.requestId, {
-          code: 'validation_failed',
+          code: ProtocolErrorCode.VALIDATION_FAILED,
           message: `Unknown request type ${JSON.stringify(request.type)}.`,
           details: [{ path: '/type', message: 'is not a request type of this API' }],
         }),
@@ -372,7 +370,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     }
     if (requireAuth && !client.authenticated && !op.auth) {
       dispatch(answer(client, op.type, request.requestId, [
-        errorFrame(templateOf(errorType), errorType, request.requestId, { code: 'unauthenticated', message: `Authenticate with ${model.authType} first.` }),
+        errorFrame(templateOf(errorType), errorType, request.requestId, { code: ProtocolErrorCode.UNAUTHENTICATED, message: `Authenticate with ${model.authType} first.` }),
       ]));
       return;
     }
@@ -385,7 +383,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const issues = validators.check(op.type, request);
     if (issues.length) {
       dispatch(answer(client, op.type, request.requestId, [
-        errorFrame(templateOf(errorType), errorType, request.requestId, { code: 'validation_failed', message: `Invalid ${op.type} request.`, details: issues }),
+        errorFrame(templateOf(errorType), errorType, request.requestId, { code: ProtocolErrorCode.VALIDATION_FAILED, message: `Invalid ${op.type} request.`, details: issues }),
       ]));
       return;
     }
@@ -466,7 +464,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     for (const t of timers) clearTimeout(t);
     timers.clear();
     const gone = [...clients].map((c) => new Promise<void>((resolve) => (c.closed ? resolve() : c.socket.once('close', () => resolve()))));
-    for (const c of clients) c.close(1001, 'server closing');
+    for (const c of clients) c.close(CloseCode.GOING_AWAY, 'server closing');
     // Sockets that do not finish the closing handshake promptly are terminated.
     const force = setTimeout(() => {
       for (const c of clients) c.terminate();
