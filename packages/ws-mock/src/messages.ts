@@ -19,6 +19,8 @@ export interface ValidationIssue {
   message: string;
 }
 
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
+
 export function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
@@ -42,11 +44,11 @@ export class Validators {
     for (const m of model.messages) this.byType.set(m.type, ajv.compile(m.schema));
   }
 
-  /** Issues of `frame` against the schema of `type`; empty when valid. */
-  check(type: string, frame: unknown): ValidationIssue[] {
+  /** Issues of `frame` against the schema of `type`; empty (one shared frozen list) when valid. */
+  check(type: string, frame: unknown): readonly ValidationIssue[] {
     const validate = this.byType.get(type);
     if (!validate) return [{ path: '/type', message: `unknown message type ${JSON.stringify(type)}` }];
-    if (validate(frame)) return [];
+    if (validate(frame)) return NO_ISSUES;
     return (validate.errors ?? []).map(describeError);
   }
 }
@@ -65,13 +67,6 @@ function generated(message: MessageModel): Envelope {
   env.type = message.type;
   if (env.payload === undefined) env.payload = {};
   return env;
-}
-
-/** A frame of `template` answering `requestId`. */
-export function frameFrom(template: Envelope, requestId: string): Envelope {
-  const frame = clone(template);
-  frame.requestId = requestId;
-  return frame;
 }
 
 /** An error frame: the template's payload with `code`/`message` (and `details`) replaced. */
