@@ -180,7 +180,7 @@ export function createPipeline(cfg: PipelineConfig): Pipeline {
     const request = parsed;
     const op = route(cfg.operations, request.type);
     if (isRefusal(op)) return refuse(conn, undefined, request.requestId, op.refuse);
-    const refusal = gate(gateCtx, op, conn) ?? validate(cfg.validators, op.type, request);
+    const refusal = gate(gateCtx, op, conn) ?? validate(cfg.validators, op.type, request, raw);
     if (refusal) return refuse(conn, op.type, request.requestId, refusal.refuse);
     if (op.auth) {
       const identity = checkLogin(loginCtx, request.payload, credentials ?? {});
