@@ -165,7 +165,9 @@ export function createPipeline(cfg: PipelineConfig): Pipeline {
       values = found;
     }
     // What is kept (and emitted) has its credentials redacted; `parsed` keeps them for the check.
-    const kept = redactReceived(raw, parsed === NOT_JSON ? undefined : parsed, envelope, cfg.knownSecrets, values);
+    // A request that goes to user code (a reply handler, an authCheck) is logged as a copy.
+    const isolate = envelope && (cfg.replies?.[parsed.type] !== undefined || (cfg.authCheck !== undefined && parsed.type === authOp?.type));
+    const kept = redactReceived(raw, parsed === NOT_JSON ? undefined : parsed, envelope, cfg.knownSecrets, values, isolate);
     const entry = new ReceivedFrame({ connection: conn.id, raw: kept.raw, frame: kept.frame });
     receivedCount++;
     conn.receivedCount++;

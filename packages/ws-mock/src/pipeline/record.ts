@@ -38,9 +38,11 @@ export interface Redacted {
  * `raw` and its JSON value `parsed` (undefined when not JSON) with the values of
  * credential-looking fields, `values` (the credentials of a login) and `known` (the configured
  * secrets) redacted; `frame` is the redacted envelope when `envelope`. A frame with nothing to
- * redact is kept as it is (its parsed envelope is shared, not copied).
+ * redact is kept as it is (its parsed envelope is shared, not copied) unless `isolate` (the
+ * envelope goes to user code, which could change it).
  */
-export function redactReceived(raw: string, parsed: unknown, envelope: boolean, known: readonly string[], values: readonly unknown[]): Redacted {
+export function redactReceived(raw: string, parsed: unknown, envelope: boolean, known: readonly string[], values: readonly unknown[], isolate = false): Redacted {
+  if (isolate && envelope) return { raw: redactRaw(raw, parsed, known, values), frame: redactDeep(parsed, values.length ? [...values, ...known] : known) as ReceivedFrameData['frame'] };
   let clean = values.length === 0;
   if (clean) for (const k of known) if (raw.includes(k)) clean = false;
   if (clean && parsed !== undefined && needsRedaction(parsed, known)) clean = false;

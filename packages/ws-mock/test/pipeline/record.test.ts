@@ -14,6 +14,13 @@ describe('record stage: redaction', () => {
     expect(kept.frame).toBe(parsed);
   });
 
+  it('copies a frame that goes to user code (isolate), even with nothing to redact', () => {
+    const parsed = { type: 'note.get', requestId: 'r', payload: { id: 'n' } };
+    const kept = redactReceived(JSON.stringify(parsed), parsed, true, [], [], true);
+    expect(kept.frame).toEqual(parsed);
+    expect(kept.frame).not.toBe(parsed);
+  });
+
   it("redacts fields named like secrets by core's isSensitiveKey, at any depth", () => {
     const parsed = { type: 't', requestId: 'r', payload: { token: 'pk', nested: [{ password: 'pw' }], accessToken: 'at', title: 'ok' } };
     const kept = redactReceived(JSON.stringify(parsed), parsed, true, [], []);
