@@ -63,15 +63,35 @@ export class MockClient implements Connection {
   /** Sends one text frame as it is. */
   sendText(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    // The answers to a burst of frames (read from one TCP chunk) leave in one write: the socket is
+    // corked until the end of the current tick.
+    if (!this.#corked) {
+      const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      if (raw) {
+        this.#corked = true;
+        raw.cork();
+        process.nextTick(() => this.#uncork());
+      }
+    }
     this.socket.send(text);
+  }
+
+  #corked = false;
+
+  /** Writes out what is corked (now, or at the end of the tick). */
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    (this.socket as unknown as { _socket?: { uncork(): void } })._socket?.uncork();
   }
 
   close(code?: number, reason?: string): void {
     this.socket.close(code, reason);
   }
 
-  /** Drops the connection without a close frame. */
+  /** Drops the connection without a close frame (the answers already sent are written first). */
   terminate(): void {
+    this.#uncork();
     this.socket.terminate();
   }
 
