@@ -4,23 +4,22 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { sample } from 'openapi-sampler';
+import type { Envelope as ProtocolEnvelope } from '@s2sdk/ws-protocol';
 import type { ErrorSpec, Identity } from './types';
 
 // CommonJS interop: the default export may sit on `.default`.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule;
 
-export interface Envelope {
-  type: string;
-  requestId: string;
-  payload: unknown;
-  [key: string]: unknown;
-}
+/** The protocol's envelope (`@s2sdk/ws-protocol`), as the mock handles it: an example may carry more fields. */
+export type Envelope = ProtocolEnvelope & { [key: string]: unknown };
 
 export interface ValidationIssue {
   path: string;
   message: string;
 }
+
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
 export function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
@@ -35,21 +34,75 @@ function describeError(e: ErrorObject): ValidationIssue {
   return { path: e.instancePath || '/', message };
 }
 
-/** Compiled validators for every message type of a model. */
+// A high surrogate, literal or escaped (`\uD83D`): the frame may hold a character outside the BMP.
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+const ESCAPED_HIGH_SURROGATE = /\\u[dD][89abAB]/;
+
+/**
+ * False when the JSON text `raw` has no character outside the Basic Multilingual Plane (the
+ * common case, found without walking the value): then every string's length in code points (JSON
+ * Schema's `minLength`/`maxLength`) is its `.length`.
+ */
+export function mayHaveAstral(raw: string): boolean {
+  return HIGH_SURROGATE.test(raw) || (raw.includes('\\u') && ESCAPED_HIGH_SURROGATE.test(raw));
+}
+
+function ajvFor(unicode: boolean) {
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateFormats: true,
+    // `unicode: false` measures strings by `.length` instead of counting code points one by one
+    // (O(n) per string, most of the validation time of a 16 KiB field); it is only used for
+    // frames without astral characters, where both agree. Ajv flags the option as deprecated.
+    ...(unicode ? {} : { unicode: false, logger: { log: console.log, warn: (...args: unknown[]) => (String(args[0]).startsWith('DEPRECATED: option unicode') ? undefined : console.warn(...args)), error: console.error } }),
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+/**
+ * Compiled validators for every message type of a model, compiled once. Two per type: exact ones
+ * (lengths in code points, as JSON Schema defines them) and ones measuring lengths in UTF-16 code
+ * units, which give the same verdict and issues for frames without astral characters and skip a
+ * per-character loop; `check` picks by `astral`.
+ */
 export class Validators {
-  private readonly byType = new Map<string, ValidateFunction>();
+  private readonly exact = new Map<string, ValidateFunction>();
+  private readonly bmp = new Map<string, ValidateFunction>();
+  private readonly schemas = new Map<string, MessageModel['schema']>();
+  private bmpAjv: ReturnType<typeof ajvFor> | undefined;
 
   constructor(model: ApiModel) {
-    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-    addFormats(ajv);
-    for (const m of model.messages) this.byType.set(m.type, ajv.compile(m.schema));
+    const exact = ajvFor(true);
+    // The exact validators are compiled at start (a schema Ajv cannot compile fails the start);
+    // the code-unit ones on the first frame of their type.
+    for (const m of model.messages) {
+      this.exact.set(m.type, exact.compile(m.schema));
+      this.schemas.set(m.type, m.schema);
+    }
   }
 
-  /** Issues of `frame` against the schema of `type`; empty when valid. */
-  check(type: string, frame: unknown): ValidationIssue[] {
-    const validate = this.byType.get(type);
+  private bmpFor(type: string): ValidateFunction | undefined {
+    let validate = this.bmp.get(type);
+    if (validate === undefined) {
+      const schema = this.schemas.get(type);
+      if (schema === undefined) return undefined;
+      this.bmpAjv ??= ajvFor(false);
+      validate = this.bmpAjv.compile(schema);
+      this.bmp.set(type, validate);
+    }
+    return validate;
+  }
+
+  /**
+   * Issues of `frame` against the schema of `type`; empty (one shared frozen list) when valid.
+   * Pass `astral: false` only when the frame has no character outside the BMP ({@link mayHaveAstral} of its text).
+   */
+  check(type: string, frame: unknown, astral = true): readonly ValidationIssue[] {
+    const validate = astral ? this.exact.get(type) : this.bmpFor(type);
     if (!validate) return [{ path: '/type', message: `unknown message type ${JSON.stringify(type)}` }];
-    if (validate(frame)) return [];
+    if (validate(frame)) return NO_ISSUES;
     return (validate.errors ?? []).map(describeError);
   }
 }
@@ -68,13 +121,6 @@ function generated(message: MessageModel): Envelope {
   env.type = message.type;
   if (env.payload === undefined) env.payload = {};
   return env;
-}
-
-/** A frame of `template` answering `requestId`. */
-export function frameFrom(template: Envelope, requestId: string): Envelope {
-  const frame = clone(template);
-  frame.requestId = requestId;
-  return frame;
 }
 
 /** An error frame: the template's payload with `code`/`message` (and `details`) replaced. */

@@ -1,7 +1,51 @@
-// Redaction of credential-looking fields for util.inspect / JSON.stringify of logged frames.
-const SENSITIVE = /secret|token|password|passwd|otp|authorization|api[-_]?key|credential/i;
+// Redaction of logged frames for util.inspect / JSON.stringify: fields whose name is a secret's
+// (`isSensitiveKey` of @s2sdk/core, the one rule) and the values the mock knows are credentials
+// (the marked credential fields of the authentication request, the configured secrets).
+import { isSensitiveKey } from '@s2sdk/core';
 
 export const REDACTED = '[REDACTED]';
+
+// Field names repeat from frame to frame: the rule's answer is remembered (bounded).
+const sensitiveNames = new Map<string, boolean>();
+function sensitive(key: string): boolean {
+  let yes = sensitiveNames.get(key);
+  if (yes === undefined) {
+    yes = isSensitiveKey(key);
+    if (sensitiveNames.size >= 4096) sensitiveNames.clear();
+    sensitiveNames.set(key, yes);
+  }
+  return yes;
+}
+
+function holdsSecret(text: string, secrets: readonly unknown[]): boolean {
+  for (const v of secrets) if (v === text || (typeof v === 'string' && v.length >= 4 && text.includes(v))) return true;
+  return false;
+}
+
+/**
+ * True when {@link redactDeep}`(value, values)` would change something: a non-empty value under a
+ * credential-looking key, or a value equal to (a string containing) one of `values`. Walks
+ * without copying, so a frame with nothing to redact costs no allocation.
+ */
+export function needsRedaction(value: unknown, values: readonly unknown[] = [], depth = 0): boolean {
+  if (typeof value === 'string') return values.length > 0 && value !== '' && holdsSecret(value, values);
+  if (value === null || typeof value !== 'object') return values.length > 0 && value !== undefined && values.includes(value);
+  if (depth > 20) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (needsRedaction(value[i], values, depth + 1)) return true;
+    return false;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
+    // `__proto__` (an own key of JSON.parse's result) is not read back by indexing: take the slow path.
+    if (k === '__proto__') return true;
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    const v = obj[k];
+    if (v !== null && v !== undefined && v !== '' && sensitive(k)) return true;
+    if (needsRedaction(v, values, depth + 1)) return true;
+  }
+  return false;
+}
 
 /**
  * A copy of `value` with the values of credential-looking keys replaced by `[REDACTED]`, and so is
@@ -19,7 +63,7 @@ export function redactDeep(value: unknown, values: readonly unknown[] = [], dept
   if (depth > 20 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, values, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactDeep(v, values, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = sensitive(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactDeep(v, values, depth + 1);
   return out;
 }
 
@@ -38,7 +82,7 @@ function sensitiveStrings(value: unknown, out: { values: Set<string>; complete: 
     for (const v of value) sensitiveStrings(v, out, under, depth + 1);
     return;
   }
-  for (const [k, v] of Object.entries(value)) sensitiveStrings(v, out, under || SENSITIVE.test(k), depth + 1);
+  for (const [k, v] of Object.entries(value)) sensitiveStrings(v, out, under || sensitive(k), depth + 1);
 }
 
 /**

@@ -1,80 +1,97 @@
-// An AsyncAPI 3 driven WebSocket mock for request/reply APIs.
+// An AsyncAPI 3 driven WebSocket mock for request/reply APIs: the stages of src/pipeline
+// (decode → record → route → authenticate → validate → fault → respond) bound to a `ws` server.
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 import { loadApiModel, type ApiModel, type MessageModel, type OperationModel } from '@s2sdk/asyncapi-codegen';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Validators, clone, errorFrame, fillIdentity, frameFrom, prng, templatesFor, type Envelope } from './messages';
+import { CloseCode, ERROR_TYPE } from '@s2sdk/ws-protocol';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Validators, clone, prng, type Envelope } from './messages';
 import { describeCredentialPaths, readCredentials, resolveCredentialPaths } from './credentials';
-import { redactDeep, redactRaw } from './redact';
-import type { CredentialRole, Credentials, ErrorSpec, FaultConfig, FaultSwitches, Identity, MockKey, MockServerOptions, ReceivedFrameData } from './types';
+import { authFailureTypeOf, type Revocation } from './pipeline/authenticate';
+import { FaultResolver } from './pipeline/fault';
+import { createPipeline, type Connection } from './pipeline/pipeline';
+import { FrameLog, ReceivedFrame } from './pipeline/record';
+import { Templates, templateProblems } from './pipeline/respond';
+import type { CredentialRole, Credentials, FaultConfig, Identity, MockServerOptions } from './types';
 
-/** Close codes used by the mock (and understood by clients following the conventions). */
-export const CloseCodes = {
-  /** The frame is not JSON or not an envelope `{ type, requestId, payload }`. */
-  NOT_AN_ENVELOPE: 4400,
-  /** Authentication failed. */
-  AUTH_FAILED: 4401,
-  /** The connection did not authenticate in time (`authTimeoutMs`). */
-  AUTH_TIMEOUT: 4408,
-} as const;
+export { ReceivedFrame };
 
 /**
- * A frame received from a client, as the mock keeps it: credentials are already redacted in
- * `frame` and `raw` (the values of `secret`, `token`, `password`, … fields are `[REDACTED]`).
+ * The protocol's close codes (`CloseCode` of `@s2sdk/ws-protocol`, the one table), under the name
+ * ws-mock has always exported: `NOT_AN_ENVELOPE` (4400), `AUTH_FAILED` (4401), `AUTH_TIMEOUT` (4408), ….
  */
-export class ReceivedFrame implements ReceivedFrameData {
-  readonly connection: number;
-  readonly raw: string;
-  readonly frame?: ReceivedFrameData['frame'];
+export const CloseCodes = CloseCode;
 
-  constructor(data: ReceivedFrameData) {
-    this.connection = data.connection;
-    this.raw = data.raw;
-    if (data.frame) this.frame = data.frame;
-  }
-
-  toJSON() {
-    return { connection: this.connection, frame: this.frame ? redactDeep(this.frame) : undefined, raw: this.frame ? '[see frame]' : `[${this.raw.length} chars]` };
-  }
-
-  [inspect.custom]() {
-    return `ReceivedFrame ${inspect(this.toJSON(), { depth: 6, breakLength: Infinity })}`;
-  }
-}
+const DEFAULT_MAX_RECEIVED = 1000;
+const DEFAULT_MAX_RECEIVED_BYTES = 16 * 1024 * 1024;
 
 /** A live client connection. */
-export class MockClient {
+export class MockClient implements Connection {
   /** Connection number (1, 2, … in accept order). */
   readonly id: number;
   readonly socket: WebSocket;
   authenticated = false;
   identity: Identity | undefined;
-  /** The most recent client frames received on this connection (at most `maxReceived`; credentials redacted). */
-  readonly received: ReceivedFrame[] = [];
   /** Client frames received on this connection in total. */
   receivedCount = 0;
   /** Close code and reason once the connection has closed. */
   closed: { code: number; reason: string } | undefined;
+  /** @internal The bounded log behind `received`. */
+  readonly log: FrameLog;
 
-  constructor(id: number, socket: WebSocket) {
+  constructor(id: number, socket: WebSocket, log: FrameLog = new FrameLog(DEFAULT_MAX_RECEIVED, DEFAULT_MAX_RECEIVED_BYTES)) {
     this.id = id;
     this.socket = socket;
+    this.log = log;
+  }
+
+  /** The most recent client frames received on this connection (at most `maxReceived`; credentials redacted). */
+  get received(): ReceivedFrame[] {
+    return this.log.entries;
+  }
+
+  isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
   }
 
   /** Sends a frame (an object is JSON-encoded, a string is sent as is). */
   send(frame: unknown): void {
+    this.sendText(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Sends one text frame as it is. */
+  sendText(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    // The answers to a burst of frames (read from one TCP chunk) leave in one write: the socket is
+    // corked until the end of the current tick.
+    if (!this.#corked) {
+      const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      if (raw) {
+        this.#corked = true;
+        raw.cork();
+        process.nextTick(() => this.#uncork());
+      }
+    }
+    this.socket.send(text);
+  }
+
+  #corked = false;
+
+  /** Writes out what is corked (now, or at the end of the tick). */
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    (this.socket as unknown as { _socket?: { uncork(): void } })._socket?.uncork();
   }
 
   close(code?: number, reason?: string): void {
     this.socket.close(code, reason);
   }
 
-  /** Drops the connection without a close frame. */
+  /** Drops the connection without a close frame (the answers already sent are written first). */
   terminate(): void {
+    this.#uncork();
     this.socket.terminate();
   }
 
@@ -128,37 +145,6 @@ export interface MockServer extends EventEmitter {
   close(): Promise<void>;
 }
 
-function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      resolve();
-    }, ms);
-    timers.add(t);
-  });
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-function isEnvelope(value: unknown): value is Envelope {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.type === 'string' && typeof v.requestId === 'string';
-}
-
-function resolveFaults(config: FaultConfig, type: string | undefined): FaultSwitches {
-  const { byType, errorFor, dropAfterFrames: _drop, neverReply, ...global } = config;
-  const out: FaultSwitches = { ...global };
-  if (neverReply === true || (Array.isArray(neverReply) && type !== undefined && neverReply.includes(type))) out.neverReply = true;
-  if (type !== undefined && errorFor?.[type]) out.error = errorFor[type];
-  if (type !== undefined && byType?.[type]) Object.assign(out, byType[type]);
-  return out;
-}
-
 /** Starts a mock server for the document; resolves once it listens. */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   const model = typeof options.spec === 'string' ? await loadApiModel(options.spec) : options.spec;
@@ -167,48 +153,32 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const chunkCount = options.chunkCount ?? 3;
   const requireAuth = options.requireAuth ?? model.authType !== null;
   const random = prng(options.seed ?? 1);
-  let faults: FaultConfig = clone(options.faults ?? {});
-  const maxReceived = options.maxReceived ?? 1000;
+  let faults = new FaultResolver(clone(options.faults ?? {}));
+  const maxReceived = options.maxReceived ?? DEFAULT_MAX_RECEIVED;
   if (!(maxReceived >= 0)) throw new RangeError('@s2sdk/ws-mock: maxReceived must be >= 0');
-  const maxReceivedBytes = options.maxReceivedBytes ?? 16 * 1024 * 1024;
+  const maxReceivedBytes = options.maxReceivedBytes ?? DEFAULT_MAX_RECEIVED_BYTES;
   if (!(maxReceivedBytes >= 0)) throw new RangeError('@s2sdk/ws-mock: maxReceivedBytes must be >= 0');
   // Secrets the mock knows, scrubbed from kept frames even where they are not in a credential field.
   const knownSecrets = (options.keys ?? []).map((k) => k.secret).filter((v) => typeof v === 'string' && v.length >= 4);
-  const revoked = new Map<string, { code: string; message: string }>();
+  const revoked = new Map<string, Revocation>();
 
   const operations = new Map<string, OperationModel>(model.operations.map((o) => [o.type, o]));
   const messages = new Map<string, MessageModel>(model.messages.map((m) => [m.type, m]));
-  const templates = new Map<string, Envelope[]>();
-  for (const m of model.messages) if (m.role !== 'request' || m.event) templates.set(m.type, templatesFor(m));
-  const errorType = model.errorType ?? 'error';
+  const templates = new Templates(model);
+  const errorType = model.errorType ?? ERROR_TYPE;
   const authOp = model.authType ? operations.get(model.authType) : undefined;
-  const authFailureType = authOp ? (authOp.errors.find((e) => e.type !== model.errorType) ?? authOp.errors[0])?.type ?? errorType : errorType;
+  const authFailureType = authFailureTypeOf(authOp, errorType, model.errorType);
   const credentialOption = options.credentials;
   const credentialPaths = typeof credentialOption === 'function' ? undefined : resolveCredentialPaths(authOp, credentialOption);
-  /** The credentials of an authentication request frame. */
-  const extract = (frame: Envelope): Credentials =>
+  const credentialsOf = (frame: Envelope): Credentials =>
     typeof credentialOption === 'function' ? credentialOption(frame.payload) : readCredentials(frame, credentialPaths!);
 
   if (options.strict ?? true) {
-    const problems: string[] = [];
-    for (const [type, list] of templates) {
-      list.forEach((frame, i) => {
-        const withId = { ...frame, requestId: typeof frame.requestId === 'string' ? frame.requestId : 'r-1' };
-        const msg = messages.get(type)!;
-        const issues = validators.check(type, msg.role === 'event' && frame.requestId === undefined ? frame : withId);
-        const origin = msg.examples.length ? `example ${i + 1}` : 'the value generated from its schema (add an example)';
-        for (const issue of issues) problems.push(`message "${msg.id}" (${type}): ${origin} is invalid at ${issue.path}: ${issue.message}`);
-      });
-    }
+    const problems = templateProblems(templates, messages, validators);
     if (problems.length) {
       throw new Error(`@s2sdk/ws-mock: ${model.source}: the mock cannot send schema-valid messages:\n${problems.map((p) => `  - ${p}`).join('\n')}\n(pass strict: false to start anyway)`);
     }
   }
-
-  const templateOf = (type: string, index = 0): Envelope | undefined => {
-    const list = templates.get(type);
-    return list && list.length ? list[index % list.length] : undefined;
-  };
 
   const emitter = new EventEmitter();
   const report = (err: unknown) => {
@@ -216,23 +186,46 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     else console.error('@s2sdk/ws-mock:', err);
   };
   const clients = new Set<MockClient>();
-  const received: ReceivedFrame[] = [];
-  let receivedCount = 0;
-  /** Appends to a bounded log (oldest entries dropped first). */
-  // Also bounded in bytes (the raw text kept): a count alone lets 1000 frames of 5 MB hold 5 GB.
-  const logBytes = new WeakMap<ReceivedFrame[], number>();
-  const keep = (log: ReceivedFrame[], entry: ReceivedFrame) => {
-    if (maxReceived === 0) return;
-    log.push(entry);
-    let bytes = (logBytes.get(log) ?? 0) + entry.raw.length;
-    let drop = 0;
-    // Oldest first, beyond the count or the byte budget; the newest frame is always kept.
-    while (drop < log.length - 1 && (log.length - drop > maxReceived || bytes > maxReceivedBytes)) bytes -= log[drop++]!.raw.length;
-    if (drop) log.splice(0, drop);
-    logBytes.set(log, bytes);
-  };
+  const log = new FrameLog(maxReceived, maxReceivedBytes);
   const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      try {
+        fn();
+      } catch (err) {
+        report(err);
+      }
+    }, ms);
+    timers.add(t);
+  };
   let connectionCount = 0;
+
+  const pipeline = createPipeline({
+    model,
+    validators,
+    templates,
+    operations,
+    authOp,
+    requireAuth,
+    errorType,
+    authFailureType,
+    chunkCount,
+    replies: options.replies,
+    keys: options.keys,
+    authCheck: options.authCheck,
+    credentialsOf,
+    knownSecrets,
+    revoked,
+    log,
+    faults: () => faults,
+    random,
+    later,
+    emit: (event, ...args) => {
+      emitter.emit(event, ...args);
+    },
+    report,
+  });
 
   const wss = new WebSocketServer({ host, port: options.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
@@ -245,204 +238,39 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const path = model.channelAddress && model.channelAddress.startsWith('/') ? model.channelAddress : '/';
   const url = `ws://${urlHost}:${port}${path}`;
 
-  const sendError = (client: MockClient, requestId: string, spec: ErrorSpec, type = errorType) => {
-    client.send(errorFrame(templateOf(type), type, requestId, spec));
-  };
-
-  /** Applies the fault switches of a request to its answer frames and sends them. */
-  const answer = async (client: MockClient, requestType: string | undefined, requestId: string, frames: Envelope[]) => {
-    const sw = resolveFaults(faults, requestType);
-    if (sw.closeWith) {
-      client.close(sw.closeWith.code, sw.closeWith.reason ?? '');
-      return;
-    }
-    if (sw.neverReply) return;
-    let out = frames;
-    // The authentication request fails with its own failure message (e.g. auth.failure).
-    const failureType = requestType !== undefined && requestType === authOp?.type ? authFailureType : errorType;
-    if (sw.error) out = [errorFrame(templateOf(failureType), failureType, requestId, sw.error)];
-    if (sw.delayMs && sw.delayMs > 0) await delay(sw.delayMs, timers);
-    if (client.socket.readyState !== client.socket.OPEN) return;
-    if (sw.garbageFrame) client.send(`<<not json ${Math.floor(random() * 1e9).toString(36)}>>`);
-    if (sw.wrongRequestId) {
-      const wrong = `${requestId}~${Math.floor(random() * 1e9).toString(36)}`;
-      out = out.map((f) => ({ ...f, requestId: wrong }));
-    }
-    for (const f of out) client.send(f);
-    if (sw.replyTwice && out.length) client.send(out[out.length - 1]);
-  };
-
-  const authenticate = async (client: MockClient, payload: unknown, credentials: Credentials): Promise<Identity | undefined> => {
-    const storeId = typeof credentials.storeId === 'string' && credentials.storeId ? credentials.storeId : undefined;
-    const withStore = (identity: Identity): Identity => {
-      const out = { ...identity };
-      delete out.storeId;
-      if (storeId && (!identity.storeIds || identity.storeIds.includes(storeId))) out.storeId = storeId;
-      return out;
-    };
-    if (options.authCheck) {
-      const result = await options.authCheck({ payload, credentials, keys: options.keys });
-      if (!result) return undefined;
-      if (result === true) return withStore({});
-      const { key, accountId, storeIds } = result as Identity & Partial<MockKey>;
-      return withStore({ ...(key !== undefined ? { key } : {}), ...(accountId !== undefined ? { accountId } : {}), ...(storeIds ? { storeIds } : {}) });
-    }
-    const key = typeof credentials.key === 'string' ? credentials.key : '';
-    const secret = typeof credentials.secret === 'string' ? credentials.secret : '';
-    if (!key || !secret) return undefined;
-    if (!options.keys) return withStore({ key });
-    const match = options.keys.find((k) => k.key === key && sameSecret(k.secret, secret));
-    if (!match) return undefined;
-    return withStore({ key: match.key, ...(match.accountId !== undefined ? { accountId: match.accountId } : {}), ...(match.storeIds ? { storeIds: [...match.storeIds] } : {}) });
-  };
-
-  const replyFrames = async (client: MockClient, op: OperationModel, request: Envelope): Promise<Envelope[]> => {
-    const custom = options.replies?.[op.type];
-    if (custom) {
-      const payload = await custom({ type: request.type, requestId: request.requestId, payload: request.payload }, { identity: client.identity });
-      const chunks = op.chunk ? Array.from({ length: chunkCount }, (_, i) => frameFrom(templateOf(op.chunk!.type, i)!, request.requestId)) : [];
-      return [...chunks, { ...frameFrom(templateOf(op.reply.type)!, request.requestId), payload }];
-    }
-    const frames: Envelope[] = [];
-    if (op.chunk) for (let i = 0; i < chunkCount; i++) frames.push(frameFrom(templateOf(op.chunk.type, i)!, request.requestId));
-    frames.push(frameFrom(templateOf(op.reply.type)!, request.requestId));
-    return frames;
-  };
-
-  /** Answers run concurrently: a delayed answer does not hold back later frames of the connection. */
-  const dispatch = (work: Promise<void>) => {
-    work.catch(report);
-  };
-
-  const handleFrame = async (client: MockClient, data: RawData, isBinary: boolean) => {
-    const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-    let parsed: unknown;
-    let ok = !isBinary;
-    if (ok) {
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        ok = false;
-      }
-    }
-    // The credentials of an authentication request, read once: for the check, and to redact the
-    // secret wherever it sits (a marked field need not have a credential-looking name).
-    let credentials: Credentials | undefined;
-    if (ok && isEnvelope(parsed) && authOp && parsed.type === authOp.type) {
-      try {
-        credentials = extract(parsed);
-      } catch (err) {
-        report(err);
-        credentials = {};
-      }
-    }
-    const secrets = credentials?.secret !== undefined && credentials.secret !== null && credentials.secret !== '' ? [credentials.secret] : [];
-    // What is kept (and emitted) has its credentials redacted; `parsed` keeps them for the auth check.
-    const entry = new ReceivedFrame({
-      connection: client.id,
-      raw: redactRaw(raw, ok ? parsed : undefined, knownSecrets, secrets),
-      ...(ok && isEnvelope(parsed) ? { frame: redactDeep(parsed, [...secrets, ...knownSecrets]) as ReceivedFrameData['frame'] } : {}),
-    });
-    receivedCount++;
-    client.receivedCount++;
-    keep(received, entry);
-    keep(client.received, entry);
-    emitter.emit('frame', entry, client);
-
-    const drop = faults.dropAfterFrames;
-    if (drop !== undefined && client.receivedCount >= drop) {
-      client.terminate();
-      return;
-    }
-    if (!ok || !isEnvelope(parsed)) {
-      client.close(CloseCodes.NOT_AN_ENVELOPE, isBinary ? 'binary frames are not supported' : 'frame is not a JSON envelope');
-      return;
-    }
-    const request = parsed;
-    const op = operations.get(request.type);
-    if (!op) {
-      dispatch(answer(client, undefined, request.requestId, [
-        errorFrame(templateOf(errorType), errorType, request.requestId, {
-          code: 'validation_failed',
-          message: `Unknown request type ${JSON.stringify(request.type)}.`,
-          details: [{ path: '/type', message: 'is not a request type of this API' }],
-        }),
-      ]));
-      return;
-    }
-    if (requireAuth && !client.authenticated && !op.auth) {
-      dispatch(answer(client, op.type, request.requestId, [
-        errorFrame(templateOf(errorType), errorType, request.requestId, { code: 'unauthenticated', message: `Authenticate with ${model.authType} first.` }),
-      ]));
-      return;
-    }
-    const revocation = !op.auth && client.identity?.key !== undefined ? revoked.get(client.identity.key) : undefined;
-    if (revocation) {
-      // The socket stays open; its requests fail until it logs in again with a usable key.
-      dispatch(answer(client, op.type, request.requestId, [errorFrame(templateOf(errorType), errorType, request.requestId, revocation)]));
-      return;
-    }
-    const issues = validators.check(op.type, request);
-    if (issues.length) {
-      dispatch(answer(client, op.type, request.requestId, [
-        errorFrame(templateOf(errorType), errorType, request.requestId, { code: 'validation_failed', message: `Invalid ${op.type} request.`, details: issues }),
-      ]));
-      return;
-    }
-    if (op.auth) {
-      const closeAfter = () => {
-        if (client.socket.readyState === client.socket.OPEN) client.close(CloseCodes.AUTH_FAILED, 'authentication failed');
-      };
-      const identity = await authenticate(client, request.payload, credentials ?? {});
-      const revocation = identity?.key !== undefined ? revoked.get(identity.key) : undefined;
-      if (!identity || revocation) {
-        // The refusal code and message come from the spec's example of the failure message when it has one.
-        const template = templateOf(authFailureType);
-        const example = ((model.messages.find((m) => m.type === authFailureType)?.examples[0] as Envelope | undefined)?.payload ?? {}) as { code?: unknown; message?: unknown };
-        const refusal = {
-          code: typeof example.code === 'string' ? example.code : 'invalid_credentials',
-          message: typeof example.message === 'string' ? example.message : 'Invalid API key or secret.',
-        };
-        const failure = errorFrame(template, authFailureType, request.requestId, revocation ?? refusal);
-        dispatch(answer(client, op.type, request.requestId, [failure]).then(closeAfter));
-        return;
-      }
-      const sw = resolveFaults(faults, op.type);
-      if (sw.error) {
-        // An injected error is a refused login: the failure message, then close 4401.
-        dispatch(answer(client, op.type, request.requestId, []).then(closeAfter));
-        return;
-      }
-      if (sw.neverReply || sw.closeWith) {
-        // The fault replaces the success reply, so the connection's identity does not change.
-        dispatch(answer(client, op.type, request.requestId, []));
-        return;
-      }
-      client.authenticated = true;
-      client.identity = identity;
-      emitter.emit('authenticated', client);
-      const frames = await replyFrames(client, op, request);
-      const last = frames[frames.length - 1]!;
-      if (!options.replies?.[op.type]) last.payload = fillIdentity(last.payload, identity, op.reply.schema, op.identityFields);
-      dispatch(answer(client, op.type, request.requestId, frames));
-      return;
-    }
-    dispatch(answer(client, op.type, request.requestId, await replyFrames(client, op, request)));
-  };
-
   wss.on('connection', (socket) => {
-    const client = new MockClient(++connectionCount, socket);
+    const client = new MockClient(++connectionCount, socket, new FrameLog(maxReceived, maxReceivedBytes));
     clients.add(client);
-    // Frames of one connection are checked in order; their answers (which may wait for delayMs) run concurrently.
-    let queue = Promise.resolve();
+    // Frames of one connection are handled in order: synchronously, unless a frame waits for user
+    // code (an async authCheck or reply handler); then the next ones queue behind it. Answers
+    // delayed by a fault are timers and do not hold back later frames.
+    let waiting = 0;
+    let queue: Promise<void> = Promise.resolve();
+    const done = () => {
+      waiting--;
+    };
     socket.on('message', (data, isBinary) => {
-      queue = queue.then(() => handleFrame(client, data, isBinary)).catch(report);
+      if (waiting === 0) {
+        let result: void | Promise<void>;
+        try {
+          result = pipeline.handle(client, data, isBinary);
+        } catch (err) {
+          report(err);
+          return;
+        }
+        if (result === undefined) return;
+        waiting++;
+        queue = result.catch(report).then(done);
+        return;
+      }
+      waiting++;
+      queue = queue.then(() => pipeline.handle(client, data, isBinary)).catch(report).then(done);
     });
     let authTimer: NodeJS.Timeout | undefined;
     if (requireAuth && options.authTimeoutMs !== undefined) {
       authTimer = setTimeout(() => {
         timers.delete(authTimer!);
-        if (!client.authenticated) client.close(CloseCodes.AUTH_TIMEOUT, 'authentication timeout');
+        if (!client.authenticated) client.close(CloseCode.AUTH_TIMEOUT, 'authentication timeout');
       }, options.authTimeoutMs);
       timers.add(authTimer);
     }
@@ -466,7 +294,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     for (const t of timers) clearTimeout(t);
     timers.clear();
     const gone = [...clients].map((c) => new Promise<void>((resolve) => (c.closed ? resolve() : c.socket.once('close', () => resolve()))));
-    for (const c of clients) c.close(1001, 'server closing');
+    for (const c of clients) c.close(CloseCode.GOING_AWAY, 'server closing');
     // Sockets that do not finish the closing handshake promptly are terminated.
     const force = setTimeout(() => {
       for (const c of clients) c.terminate();
@@ -478,9 +306,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   Object.defineProperties(emitter, {
     connections: { enumerable: true, get: () => connectionCount },
     credentialPaths: { enumerable: true, get: () => (credentialPaths ? describeCredentialPaths(credentialPaths) : undefined) },
-    receivedCount: { enumerable: true, get: () => receivedCount },
+    receivedCount: { enumerable: true, get: () => pipeline.receivedCount },
     revokedKeys: { enumerable: true, get: () => new Map([...revoked].map(([k, v]) => [k, v.code])) },
-    faults: { enumerable: true, get: () => clone(faults) },
+    faults: { enumerable: true, get: () => clone(faults.config) },
   });
   const server = Object.assign(emitter, {
     url,
@@ -488,9 +316,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     host,
     model,
     clients: clients as ReadonlySet<MockClient>,
-    received,
+    received: log.entries,
     setFaults(next: FaultConfig | undefined) {
-      faults = clone(next ?? {});
+      faults = new FaultResolver(clone(next ?? {}));
     },
     revokeKey(key: string, opts: { code?: string; message?: string } = {}) {
       const code = opts.code ?? 'api_key_revoked';
@@ -502,7 +330,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     sendEvent(type: string, payload?: unknown, opts: { to?: MockClient; requestId?: string } = {}) {
       const message = messages.get(type);
       if (!message || !message.event) throw new Error(`@s2sdk/ws-mock: ${JSON.stringify(type)} is not an event (a message of a receive operation)`);
-      const frame = clone(templateOf(type)!);
+      const frame = clone(templates.of(type)!);
       if (payload !== undefined) frame.payload = clone(payload);
       if (opts.requestId !== undefined) frame.requestId = opts.requestId;
       const targets = opts.to ? [opts.to] : [...clients].filter((c) => !requireAuth || c.authenticated);
@@ -514,7 +342,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       return closing;
     },
     [inspect.custom]() {
-      return `MockServer { url: '${url}', clients: ${clients.size}, connections: ${connectionCount}, received: ${receivedCount} }`;
+      return `MockServer { url: '${url}', clients: ${clients.size}, connections: ${connectionCount}, received: ${pipeline.receivedCount} }`;
     },
   });
   return server as unknown as MockServer;

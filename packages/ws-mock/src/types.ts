@@ -1,4 +1,5 @@
 import type { ApiModel } from '@s2sdk/asyncapi-codegen';
+import type { ErrorPayload } from '@s2sdk/ws-protocol';
 
 /** An API key the mock accepts in the authentication request. */
 export interface MockKey {
@@ -51,11 +52,12 @@ export interface AuthCheckContext {
  */
 export type AuthCheck = (ctx: AuthCheckContext) => boolean | Identity | undefined | Promise<boolean | Identity | undefined>;
 
-/** An error answer: `{ type: <error type>, requestId, payload: { code, message, details? } }`. */
-export interface ErrorSpec {
-  code: string;
+/**
+ * An error answer: `{ type: <error type>, requestId, payload: { code, message, details? } }` (the
+ * protocol's `ErrorPayload`); `message` defaults to the code.
+ */
+export interface ErrorSpec extends Omit<ErrorPayload, 'message'> {
   message?: string;
-  details?: unknown;
 }
 
 /** Fault switches that apply to the answer of one request. */

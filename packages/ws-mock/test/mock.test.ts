@@ -112,6 +112,7 @@ describe('frame validation', () => {
     ['a JSON array', '[1,2]'],
     ['an object without requestId', JSON.stringify({ type: 'note.get', payload: {} })],
     ['an object with a numeric type', JSON.stringify({ type: 1, requestId: 'x', payload: {} })],
+    ['an object whose payload is not an object', JSON.stringify({ type: 'note.get', requestId: 'x', payload: 'id' })],
   ])('closes with 4400 on a frame that is %s', async (_what, text) => {
     const server = await start();
     const s = await open(server);
