@@ -16,6 +16,7 @@
 //   so a reply arriving after its request timed out or was aborted matches nothing and is
 //   dropped (logged at debug).
 import { redact, safeLogger, scrub, type Logger } from '@s2sdk/core';
+import { CloseCode, ENVELOPE_PROBLEM_TEXT, decodeEnvelope, encodeEnvelope, isAuthFailureClose } from '@s2sdk/ws-protocol';
 import { backoffDelay, resolveReconnect, type ResolvedReconnect } from './backoff.js';
 import { TypedEmitter } from './emitter.js';
 import {
@@ -260,7 +261,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#replyTransforms = options.replyTransforms ?? {};
     this.#signal = options.signal;
     if (this.#signal) {
-      this.#onSignalAbort = () => this.#shutdown(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), 1000, 'aborted');
+      this.#onSignalAbort = () => this.#shutdown(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), CloseCode.NORMAL, 'aborted');
       if (this.#signal.aborted) this.#onSignalAbort();
       else this.#signal.addEventListener('abort', this.#onSignalAbort, { once: true });
     }
@@ -346,7 +347,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * ClientClosedError and no reconnect happens. Resolves when the socket is closed.
    */
   close(): Promise<void> {
-    if (this.#state !== 'closed') this.#shutdown(new ClientClosedError(), 1000, 'client closed');
+    if (this.#state !== 'closed') this.#shutdown(new ClientClosedError(), CloseCode.NORMAL, 'client closed');
     return this.#closing;
   }
 
@@ -439,7 +440,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   /** The authentication frame for `auth` (calls its payload builder; throws what it throws). */
   #buildLogin(auth: AuthConfig): LoginFrame {
     const id = this.#nextId();
-    return { id, frame: JSON.stringify({ type: auth.type, requestId: id, payload: auth.payload() }) };
+    return { id, frame: encodeEnvelope(auth.type, id, auth.payload()) };
   }
 
   /** Low-level send used by helpers (e.g. uploads) that need the raw operation type. @internal */
@@ -479,9 +480,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       reject(new RequestAbortedError(type, id, { cause: signal.reason }));
       return id;
     }
-    const envelope: Envelope = { type, requestId: id, payload };
     if (this.#validator) {
-      const problems = this.#validator('outgoing', envelope);
+      const problems = this.#validator('outgoing', { type, requestId: id, payload });
       if (problems && problems.length) {
         reject(new WsValidationError('outgoing', type, problems));
         return id;
@@ -491,7 +491,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       id,
       type,
       entry,
-      frame: JSON.stringify(envelope),
+      frame: encodeEnvelope(type, id, payload),
       internal,
       resolve,
       reject,
@@ -564,15 +564,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#log.warn('ignoring a non-text frame');
       return;
     }
-    let msg: Envelope;
-    try {
-      msg = JSON.parse(data) as Envelope;
-    } catch {
-      this.#log.warn('ignoring a frame that is not JSON', { length: data.length });
-      return;
-    }
-    if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') {
-      this.#log.warn('ignoring a frame that is not an envelope');
+    const msg = decodeEnvelope(data, false);
+    if (typeof msg === 'string') {
+      if (msg === 'not-json') this.#log.warn('ignoring a frame that is not JSON', { length: data.length });
+      else this.#log.warn('ignoring a frame that is not an envelope', { problem: ENVELOPE_PROBLEM_TEXT[msg] });
       return;
     }
     const id = msg.requestId;
@@ -670,7 +665,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     try {
       Ctor = await resolveWebSocket(this.#WebSocket);
     } catch (err) {
-      this.#shutdown(err, 1000, 'no WebSocket');
+      this.#shutdown(err, CloseCode.NORMAL, 'no WebSocket');
       return;
     }
     if (this.#state === 'closed') return;
@@ -728,7 +723,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         built = this.#buildLogin(auth);
       } catch (err) {
         if (!candidate) {
-          this.#shutdown(err, 1000, 'auth payload');
+          this.#shutdown(err, CloseCode.NORMAL, 'auth payload');
           return;
         }
         // The new credentials failed locally (nothing was sent): reject the switch and log in
@@ -740,7 +735,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         try {
           built = this.#buildLogin(auth);
         } catch (err2) {
-          this.#shutdown(err2, 1000, 'auth payload');
+          this.#shutdown(err2, CloseCode.NORMAL, 'auth payload');
           return;
         }
       }
@@ -805,7 +800,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
     if (!this.#everOpened || !err.transient) {
       // The first connect is never retried; a non-transient code is fatal.
-      this.#shutdown(err, 1000, 'authentication failed');
+      this.#shutdown(err, CloseCode.NORMAL, 'authentication failed');
       return;
     }
     // Transient (rate_limited, internal_error, unavailable): reconnect with backoff. The server
@@ -818,7 +813,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     if (this.#candidate === candidate) this.#candidate = undefined;
     candidate.reject(err);
     if (!this.#everOpened) {
-      this.#shutdown(err, 1000, 'authentication failed');
+      this.#shutdown(err, CloseCode.NORMAL, 'authentication failed');
       return;
     }
     // The server ends a socket after a failed login: reconnect with the previous credentials.
@@ -871,7 +866,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   /** Forgets a socket that is broken without waiting for its close event (half-open, connect timeout). */
   #abortSocket(socket: WebSocketLike, cause: unknown): void {
     if (this.#socket !== socket) return;
-    hardClose(socket, 4000, 'abandoned');
+    hardClose(socket, CloseCode.ABANDONED, 'abandoned');
     this.#onDrop(socket, undefined, undefined, cause);
   }
 
@@ -882,16 +877,16 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#detach();
     if (this.#state === 'closed') return;
     const scrubbedReason = reason ? scrub(reason) : reason;
-    if (code === 4401) {
+    if (isAuthFailureClose(code)) {
       // Authentication failed without an auth.failure we acted on (or the server revoked the session).
-      const message = scrubbedReason || 'the server closed the connection (4401)';
+      const message = scrubbedReason || `the server closed the connection (${CloseCode.AUTH_FAILED})`;
       const transientCode = scrubbedReason ? [...this.#transientCodes].find((c) => new RegExp(`\\b${escapeRegExp(c)}\\b`).test(scrubbedReason)) : undefined;
       const err = new WsAuthenticationError({
         url: safeUrl(this.url),
         authType: this.#auth?.type ?? 'auth',
         code: transientCode ?? 'unauthenticated',
         message,
-        closeCode: 4401,
+        closeCode: CloseCode.AUTH_FAILED,
         transient: transientCode !== undefined,
       });
       if (login?.candidate && !err.transient) {
@@ -899,11 +894,11 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         if (this.#candidate === login.candidate) this.#candidate = undefined;
         login.candidate.reject(err);
         if (!this.#everOpened) {
-          this.#shutdown(err, 1000, '');
+          this.#shutdown(err, CloseCode.NORMAL, '');
           return;
         }
       } else if (!this.#everOpened || !err.transient) {
-        this.#shutdown(err, 1000, '');
+        this.#shutdown(err, CloseCode.NORMAL, '');
         return;
       }
       cause = err;
@@ -912,16 +907,16 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     if (!this.#everOpened) {
       const detail = code !== undefined ? ` (close code ${code}${scrubbedReason ? `: ${scrubbedReason}` : ''})` : '';
       const err = cause instanceof ConnectError ? cause : new ConnectError(`could not connect to ${safeUrl(this.url)}${detail}`, { cause });
-      this.#shutdown(err, 1000, '');
+      this.#shutdown(err, CloseCode.NORMAL, '');
       return;
     }
     if (this.#reconnect === false) {
-      this.#shutdown(new ConnectionLostError(undefined, undefined, code, scrubbedReason, { cause }), 1000, '');
+      this.#shutdown(new ConnectionLostError(undefined, undefined, code, scrubbedReason, { cause }), CloseCode.NORMAL, '');
       return;
     }
     this.#attempt++;
     if (this.#attempt > this.#reconnect.maxAttempts) {
-      this.#shutdown(new ReconnectFailedError(this.#attempt - 1, { cause }), 1000, '');
+      this.#shutdown(new ReconnectFailedError(this.#attempt - 1, { cause }), CloseCode.NORMAL, '');
       return;
     }
     const delayMs = backoffDelay(this.#attempt, this.#reconnect, this.#random);
