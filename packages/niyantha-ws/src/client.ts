@@ -37,6 +37,15 @@ import {
   WsRequestError,
   WsValidationError,
 } from './errors.js';
+import {
+  INITIAL_CONNECTION,
+  transition,
+  type Connection,
+  type ConnectionEffect,
+  type ConnectionEvent,
+  type ConnectionPolicy,
+  type ShutdownReason,
+} from './connection-state.js';
 import { ChunkStream, type WsStream } from './stream.js';
 import { hardClose, resolveWebSocket, supportsPing } from './transport.js';
 import type {
@@ -171,6 +180,29 @@ interface Pending {
 
 const ABANDONED_MEMORY = 512;
 
+/** What an event brings along for its effects (errors, close code and reason, the auth reply). */
+interface StepContext {
+  readonly error?: unknown;
+  readonly cause?: unknown;
+  readonly code?: number | undefined;
+  readonly reason?: string | undefined;
+  /** Reason of the close frame when the client shuts down. */
+  readonly closeReason?: string;
+  readonly payload?: unknown;
+}
+
+const NO_CONTEXT: StepContext = {};
+const CONNECT: ConnectionEvent = { type: 'connect' };
+const SOCKET_OPEN: ConnectionEvent = { type: 'socket-open' };
+const REAUTH: ConnectionEvent = { type: 'reauth' };
+const AUTH_OK: ConnectionEvent = { type: 'auth-ok' };
+const AUTH_REFUSED_RETRYABLE: ConnectionEvent = { type: 'auth-refused', retryable: true };
+const AUTH_REFUSED_FATAL: ConnectionEvent = { type: 'auth-refused', retryable: false };
+const DROP: ConnectionEvent = { type: 'drop' };
+const RETRY: ConnectionEvent = { type: 'retry' };
+const STABLE: ConnectionEvent = { type: 'stable' };
+const CLOSE: ConnectionEvent = { type: 'close' };
+
 export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends TypedEmitter<ClientEvents> {
   readonly url: string;
   #table: OperationTable<Ops>;
@@ -191,15 +223,14 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #transientCodes: Set<string>;
   #keyRejectedCodes: Set<string>;
 
-  #state: ConnectionState = 'idle';
+  #conn: Connection = INITIAL_CONNECTION;
+  readonly #policy: ConnectionPolicy;
   #socket: WebSocketLike | undefined;
   #pending = new Map<string, Pending>();
   #queue = new Set<Pending>();
   #abandoned = new Map<string, string>();
   #idPrefix: string;
   #counter = 0;
-  #everOpened = false;
-  #attempt = 0;
   #lastError: unknown;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -243,6 +274,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#queueLimit = options.queueLimit ?? 1000;
     if (!(this.#queueLimit >= 0)) throw new RangeError('queueLimit must be >= 0');
     this.#reconnect = resolveReconnect(options.reconnect);
+    this.#policy = { auth: this.#auth !== undefined, reconnect: this.#reconnect };
     const hb = options.heartbeat;
     this.#heartbeat =
       hb === false
@@ -261,7 +293,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#replyTransforms = options.replyTransforms ?? {};
     this.#signal = options.signal;
     if (this.#signal) {
-      this.#onSignalAbort = () => this.#shutdown(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), CloseCode.NORMAL, 'aborted');
+      this.#onSignalAbort = () => this.#fail(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), 'aborted');
       if (this.#signal.aborted) this.#onSignalAbort();
       else this.#signal.addEventListener('abort', this.#onSignalAbort, { once: true });
     }
@@ -299,10 +331,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     if (this.#state === 'open') return Promise.resolve();
     if (this.#state === 'closed') return Promise.reject(this.#closedError ?? new ClientClosedError());
     const p = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
-    if (this.#state === 'idle') {
-      this.#setState('connecting');
-      void this.#openSocket();
-    }
+    this.#step(CONNECT);
     return p;
   }
 
@@ -347,7 +376,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * ClientClosedError and no reconnect happens. Resolves when the socket is closed.
    */
   close(): Promise<void> {
-    if (this.#state !== 'closed') this.#shutdown(new ClientClosedError(), CloseCode.NORMAL, 'client closed');
+    this.#fail(new ClientClosedError(), 'client closed');
     return this.#closing;
   }
 
@@ -433,6 +462,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         // No answer: drop the socket; the candidate stays and the reconnect logs in with it.
         this.#abortSocket(socket, new ConnectError(`no answer to ${auth.type} within ${this.#connectTimeoutMs} ms`));
       }, this.#connectTimeoutMs);
+      this.#step(REAUTH);
       this.#sendLogin(socket, built);
     });
   }
@@ -665,7 +695,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     try {
       Ctor = await resolveWebSocket(this.#WebSocket);
     } catch (err) {
-      this.#shutdown(err, CloseCode.NORMAL, 'no WebSocket');
+      this.#fail(err, 'no WebSocket');
       return;
     }
     if (this.#state === 'closed') return;
@@ -685,7 +715,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }, this.#connectTimeoutMs);
     socket.onopen = () => {
       if (this.#socket !== socket) return;
-      this.#onOpen(socket);
+      this.#onOpen();
     };
     socket.onmessage = (ev) => {
       if (this.#socket !== socket) return;
@@ -703,12 +733,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     };
   }
 
-  #onOpen(socket: WebSocketLike): void {
-    if (!this.#auth || !this.#authEntry) {
-      this.#onAuthenticated(undefined);
-      return;
-    }
-    this.#sendLogin(socket);
+  #onOpen(): void {
+    this.#step(SOCKET_OPEN);
   }
 
   /**
@@ -723,7 +749,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         built = this.#buildLogin(auth);
       } catch (err) {
         if (!candidate) {
-          this.#shutdown(err, CloseCode.NORMAL, 'auth payload');
+          this.#fail(err, 'auth payload');
           return;
         }
         // The new credentials failed locally (nothing was sent): reject the switch and log in
@@ -735,18 +761,17 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         try {
           built = this.#buildLogin(auth);
         } catch (err2) {
-          this.#shutdown(err2, CloseCode.NORMAL, 'auth payload');
+          this.#fail(err2, 'auth payload');
           return;
         }
       }
     }
     const { id, frame } = built;
-    this.#setState('authenticating');
     const login: Login = { socket, candidate };
     this.#login = login;
     const done = (): boolean => {
       if (this.#login === login) this.#login = undefined;
-      // A login whose socket is gone (drop, shutdown) has no outcome of its own: #onDrop / #shutdown decide.
+      // A login whose socket is gone (drop, shutdown) has no outcome of its own: #onDrop / shutdown decide.
       return this.#socket === socket;
     };
     const p: Pending = {
@@ -784,7 +809,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       if (this.#candidate === candidate) this.#candidate = undefined;
     }
     this.#sessionKey = safeCall(this.#auth?.publicKey);
-    this.#onAuthenticated(payload);
+    this.#step(AUTH_OK, { payload });
     candidate?.resolve();
   }
 
@@ -794,42 +819,31 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#abortSocket(login.socket, err);
       return;
     }
-    if (login.candidate && !err.transient) {
-      this.#candidateFailed(login.socket, login.candidate, err);
-      return;
-    }
-    if (!this.#everOpened || !err.transient) {
-      // The first connect is never retried; a non-transient code is fatal.
-      this.#shutdown(err, CloseCode.NORMAL, 'authentication failed');
-      return;
-    }
-    // Transient (rate_limited, internal_error, unavailable): reconnect with backoff. The server
-    // closes the socket after auth.failure anyway (4401); do not wait for it.
-    this.#abortSocket(login.socket, err);
+    // Transient codes reconnect with backoff (the server closes the socket after a refusal
+    // anyway: it is dropped at once). Refused new credentials: keep the previous ones and
+    // reconnect with them. The first connect is never retried (the state machine decides).
+    this.#step(this.#refused(login, err), { error: err, cause: err, closeReason: 'authentication failed' });
   }
 
-  /** The candidate credentials were refused: keep the previous ones. */
-  #candidateFailed(socket: WebSocketLike, candidate: Candidate, err: unknown): void {
-    if (this.#candidate === candidate) this.#candidate = undefined;
-    candidate.reject(err);
-    if (!this.#everOpened) {
-      this.#shutdown(err, CloseCode.NORMAL, 'authentication failed');
-      return;
+  /** The `auth-refused` event for `err`; rejects the candidate credentials when they were refused for good. */
+  #refused(login: Login | undefined, err: WsAuthenticationError): ConnectionEvent {
+    const candidate = login?.candidate;
+    if (candidate && !err.transient) {
+      if (this.#candidate === candidate) this.#candidate = undefined;
+      candidate.reject(err);
+      return AUTH_REFUSED_RETRYABLE;
     }
-    // The server ends a socket after a failed login: reconnect with the previous credentials.
-    this.#abortSocket(socket, err);
+    return err.transient ? AUTH_REFUSED_RETRYABLE : AUTH_REFUSED_FATAL;
   }
 
-  #onAuthenticated(payload: unknown): void {
+  /** Authenticated (or opened, without an auth step): the effect `session-up`. */
+  #sessionUp(payload: unknown): void {
     if (this.#connectTimer !== undefined) {
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;
     }
     this.#authPayload = payload;
-    this.#everOpened = true;
     this.#lastError = undefined;
-    this.#markStableLater();
-    this.#setState('open');
     this.emit('authenticated', { payload }, this.#onListenerError);
     for (const w of this.#connectWaiters.splice(0)) w.resolve();
     // Flush in FIFO order; a request settled while queued is no longer in the set.
@@ -849,86 +863,121 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * The attempt counter starts over once the session has stayed up `stableAfterMs`: a server that
    * accepts the login and drops the connection at once must not cause an endless fast loop.
    */
-  #markStableLater(): void {
-    if (this.#attempt === 0 || this.#stableTimer !== undefined || this.#reconnect === false) return;
-    const ms = this.#reconnect.stableAfterMs;
-    if (ms === 0) {
-      this.#attempt = 0;
-      return;
-    }
+  #watchStable(): void {
+    if (this.#stableTimer !== undefined || this.#reconnect === false) return;
     const socket = this.#socket;
     this.#stableTimer = setTimeout(() => {
       this.#stableTimer = undefined;
-      if (this.#socket === socket) this.#attempt = 0;
-    }, ms);
+      if (this.#socket === socket) this.#step(STABLE);
+    }, this.#reconnect.stableAfterMs);
   }
 
   /** Forgets a socket that is broken without waiting for its close event (half-open, connect timeout). */
   #abortSocket(socket: WebSocketLike, cause: unknown): void {
     if (this.#socket !== socket) return;
-    hardClose(socket, CloseCode.ABANDONED, 'abandoned');
-    this.#onDrop(socket, undefined, undefined, cause);
+    this.#step(DROP, { cause });
   }
 
   #onDrop(socket: WebSocketLike | undefined, code: number | undefined, reason: string | undefined, cause: unknown): void {
     if (socket && this.#socket !== socket) return;
-    const login = this.#login;
-    this.#login = undefined;
-    this.#detach();
     if (this.#state === 'closed') return;
     const scrubbedReason = reason ? scrub(reason) : reason;
-    if (isAuthFailureClose(code)) {
-      // Authentication failed without an auth.failure we acted on (or the server revoked the session).
-      const message = scrubbedReason || `the server closed the connection (${CloseCode.AUTH_FAILED})`;
-      const transientCode = scrubbedReason ? [...this.#transientCodes].find((c) => new RegExp(`\\b${escapeRegExp(c)}\\b`).test(scrubbedReason)) : undefined;
-      const err = new WsAuthenticationError({
-        url: safeUrl(this.url),
-        authType: this.#auth?.type ?? 'auth',
-        code: transientCode ?? 'unauthenticated',
-        message,
-        closeCode: CloseCode.AUTH_FAILED,
-        transient: transientCode !== undefined,
-      });
-      if (login?.candidate && !err.transient) {
-        // The switch to new credentials was refused: keep the previous ones and reconnect with them.
-        if (this.#candidate === login.candidate) this.#candidate = undefined;
-        login.candidate.reject(err);
-        if (!this.#everOpened) {
-          this.#shutdown(err, CloseCode.NORMAL, '');
-          return;
-        }
-      } else if (!this.#everOpened || !err.transient) {
-        this.#shutdown(err, CloseCode.NORMAL, '');
+    if (!isAuthFailureClose(code)) {
+      this.#step(DROP, { cause, code, reason: scrubbedReason });
+      return;
+    }
+    // Authentication failed without an error reply we acted on (or the server revoked the session).
+    const message = scrubbedReason || `the server closed the connection (${CloseCode.AUTH_FAILED})`;
+    const transientCode = scrubbedReason ? [...this.#transientCodes].find((c) => new RegExp(`\\b${escapeRegExp(c)}\\b`).test(scrubbedReason)) : undefined;
+    const err = new WsAuthenticationError({
+      url: safeUrl(this.url),
+      authType: this.#auth?.type ?? 'auth',
+      code: transientCode ?? 'unauthenticated',
+      message,
+      closeCode: CloseCode.AUTH_FAILED,
+      transient: transientCode !== undefined,
+    });
+    this.#step(this.#refused(this.#login, err), { error: err, cause: err, code, reason: scrubbedReason });
+  }
+
+  // ---------------------------------------------------------------- state machine
+
+  /** Feeds `event` to the connection state machine and performs the effects it returns. */
+  #step(event: ConnectionEvent, ctx: StepContext = NO_CONTEXT): void {
+    const previous = this.#conn.phase;
+    const { state, effects } = transition(this.#conn, event, this.#policy);
+    this.#conn = state;
+    if (state.phase !== previous) this.emit('state', { state: state.phase, previous }, this.#onListenerError);
+    for (const effect of effects) {
+      // A listener or an effect may have caused a transition of its own: it decided.
+      if (this.#conn !== state) return;
+      this.#perform(effect, ctx);
+    }
+  }
+
+  #perform(effect: ConnectionEffect, ctx: StepContext): void {
+    switch (effect.type) {
+      case 'open-socket':
+        void this.#openSocket();
+        return;
+      case 'login':
+        if (this.#socket) this.#sendLogin(this.#socket);
+        return;
+      case 'session-up':
+        this.#sessionUp(ctx.payload);
+        return;
+      case 'watch-stable':
+        this.#watchStable();
+        return;
+      case 'detach': {
+        const socket = this.#detach();
+        if (socket && socket.readyState !== 3) hardClose(socket, CloseCode.ABANDONED, 'abandoned');
         return;
       }
-      cause = err;
+      case 'fail-in-flight':
+        this.#failInFlight(ctx.code, ctx.reason, ctx.cause);
+        return;
+      case 'schedule-reconnect':
+        this.#scheduleReconnect(effect.attempt, ctx);
+        return;
+      case 'shutdown':
+        this.#shutdown(this.#shutdownError(effect.reason, effect.attempts, ctx), ctx.closeReason ?? '');
+        return;
     }
-    this.#failInFlight(code, scrubbedReason, cause);
-    if (!this.#everOpened) {
-      const detail = code !== undefined ? ` (close code ${code}${scrubbedReason ? `: ${scrubbedReason}` : ''})` : '';
-      const err = cause instanceof ConnectError ? cause : new ConnectError(`could not connect to ${safeUrl(this.url)}${detail}`, { cause });
-      this.#shutdown(err, CloseCode.NORMAL, '');
-      return;
-    }
-    if (this.#reconnect === false) {
-      this.#shutdown(new ConnectionLostError(undefined, undefined, code, scrubbedReason, { cause }), CloseCode.NORMAL, '');
-      return;
-    }
-    this.#attempt++;
-    if (this.#attempt > this.#reconnect.maxAttempts) {
-      this.#shutdown(new ReconnectFailedError(this.#attempt - 1, { cause }), CloseCode.NORMAL, '');
-      return;
-    }
-    const delayMs = backoffDelay(this.#attempt, this.#reconnect, this.#random);
-    this.#setState('reconnecting');
-    this.emit('reconnect', { attempt: this.#attempt, delayMs, error: cause ?? new ConnectionLostError(undefined, undefined, code, scrubbedReason) }, this.#onListenerError);
-    this.#log.debug('reconnecting', { attempt: this.#attempt, delayMs, closeCode: code });
+  }
+
+  #scheduleReconnect(attempt: number, ctx: StepContext): void {
+    const delayMs = backoffDelay(attempt, this.#reconnect as ResolvedReconnect, this.#random);
+    const { code, reason, cause } = ctx;
+    this.emit('reconnect', { attempt, delayMs, error: cause ?? new ConnectionLostError(undefined, undefined, code, reason) }, this.#onListenerError);
+    this.#log.debug('reconnecting', { attempt, delayMs, closeCode: code });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
-      if (this.#state !== 'reconnecting') return;
-      this.#setState('connecting');
-      void this.#openSocket();
+      this.#step(RETRY);
     }, delayMs);
+  }
+
+  #shutdownError(reason: ShutdownReason, attempts: number | undefined, ctx: StepContext): unknown {
+    const { code, reason: closeReason, cause } = ctx;
+    switch (reason) {
+      case 'closed':
+      case 'auth-failed':
+        return ctx.error;
+      case 'connect-failed': {
+        if (cause instanceof ConnectError) return cause;
+        const detail = code !== undefined ? ` (close code ${code}${closeReason ? `: ${closeReason}` : ''})` : '';
+        return new ConnectError(`could not connect to ${safeUrl(this.url)}${detail}`, { cause });
+      }
+      case 'connection-lost':
+        return new ConnectionLostError(undefined, undefined, code, closeReason, { cause });
+      case 'reconnect-exhausted':
+        return new ReconnectFailedError(attempts ?? 0, { cause });
+    }
+  }
+
+  /** Closes the client for good with `error` (close(), abort, a local failure). */
+  #fail(error: unknown, closeReason: string): void {
+    this.#step(CLOSE, { error, closeReason });
   }
 
   /** Rejects every sent request (they may or may not have been processed; never resent). */
@@ -939,7 +988,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
   }
 
-  #detach(): void {
+  /** Forgets the current socket (hard-closing it unless closed already) and its timers. */
+  #detach(): WebSocketLike | undefined {
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     if (this.#stableTimer !== undefined) clearTimeout(this.#stableTimer);
@@ -954,17 +1004,16 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       s.onerror = () => {};
       s.onclose = null;
     }
+    return s;
   }
 
-  #shutdown(error: unknown, code: number, reason: string): void {
-    if (this.#state === 'closed') return;
+  /** The effect `shutdown`: settles everything with `error` and closes the socket gracefully. */
+  #shutdown(error: unknown, reason: string): void {
     this.#closedError = error;
-    const socket = this.#socket;
-    this.#detach();
+    const socket = this.#detach();
     if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     if (this.#signal && this.#onSignalAbort) this.#signal.removeEventListener('abort', this.#onSignalAbort);
-    this.#setState('closed');
     for (const p of [...this.#pending.values()]) {
       const err =
         error instanceof ClientClosedError || error instanceof WsAuthenticationError
@@ -978,6 +1027,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     const candidate = this.#candidate;
     this.#candidate = undefined;
     candidate?.reject(error);
+    const code = CloseCode.NORMAL;
     if (socket && socket.readyState !== 3) {
       this.#closing = new Promise<void>((resolve) => {
         // Do not let a peer that never completes the closing handshake hold close() forever.
@@ -1063,11 +1113,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   // ---------------------------------------------------------------- misc
 
-  #setState(state: ConnectionState): void {
-    const previous = this.#state;
-    if (previous === state) return;
-    this.#state = state;
-    this.emit('state', { state, previous }, this.#onListenerError);
+  get #state(): ConnectionState {
+    return this.#conn.phase;
   }
 
   #onListenerError = (err: unknown): void => {
