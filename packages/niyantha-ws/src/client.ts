@@ -46,6 +46,8 @@ import {
   type ConnectionPolicy,
   type ShutdownReason,
 } from './connection-state.js';
+import { Correlator, type Pending } from './correlator.js';
+import { SendQueue } from './send-queue.js';
 import { ChunkStream, type WsStream } from './stream.js';
 import { hardClose, resolveWebSocket, supportsPing } from './transport.js';
 import type {
@@ -160,25 +162,6 @@ export interface RequestReplyClientOptions<Ops extends OperationMapShape<Ops>> {
   replyTransforms?: Readonly<Record<string, (payload: unknown) => unknown>>;
 }
 
-interface Pending {
-  readonly id: string;
-  readonly type: string;
-  readonly entry: OperationTableEntry;
-  readonly frame: string;
-  readonly internal: boolean;
-  resolve(payload: unknown): void;
-  reject(error: unknown): void;
-  onChunk: ((payload: unknown) => void) | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  sent: boolean;
-  /** Public key of the session the request was sent in. */
-  sessionKey: string | undefined;
-}
-
-const ABANDONED_MEMORY = 512;
 
 /** What an event brings along for its effects (errors, close code and reason, the auth reply). */
 interface StepContext {
@@ -212,7 +195,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #WebSocket: WebSocketConstructor | undefined;
   #requestTimeoutMs: number;
   #connectTimeoutMs: number;
-  #queueLimit: number;
   #reconnect: ResolvedReconnect | false;
   #heartbeat: Required<HeartbeatOptions> & { probe?: { type: string; payload: unknown } } | false;
   #log: Required<Logger>;
@@ -226,9 +208,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #conn: Connection = INITIAL_CONNECTION;
   readonly #policy: ConnectionPolicy;
   #socket: WebSocketLike | undefined;
-  #pending = new Map<string, Pending>();
-  #queue = new Set<Pending>();
-  #abandoned = new Map<string, string>();
+  readonly #queue: SendQueue<Pending>;
+  readonly #requests = new Correlator((p) => this.#queue.delete(p));
   #idPrefix: string;
   #counter = 0;
   #lastError: unknown;
@@ -271,8 +252,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#WebSocket = options.WebSocket;
     this.#requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
     this.#connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
-    this.#queueLimit = options.queueLimit ?? 1000;
-    if (!(this.#queueLimit >= 0)) throw new RangeError('queueLimit must be >= 0');
+    this.#queue = new SendQueue(options.queueLimit ?? 1000);
     this.#reconnect = resolveReconnect(options.reconnect);
     this.#policy = { auth: this.#auth !== undefined, reconnect: this.#reconnect };
     const hb = options.heartbeat;
@@ -316,9 +296,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   /** Number of requests sent and awaiting their reply. */
   get inFlight(): number {
-    let n = 0;
-    for (const p of this.#pending.values()) if (p.sent && !p.internal) n++;
-    return n;
+    return this.#requests.inFlight();
   }
 
   /**
@@ -349,13 +327,13 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     const s = new ChunkStream<Ops[T]['chunk'], Ops[T]['reply']>(
       id,
       (reason) => {
-        const p = this.#pending.get(id);
-        if (p) this.#settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
+        const p = this.#requests.get(id);
+        if (p) this.#requests.settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
       },
       limit,
       () => {
-        const p = this.#pending.get(id);
-        if (p) this.#settle(p, new StreamOverflowError(type, id, limit), false, 'stream overflow');
+        const p = this.#requests.get(id);
+        if (p) this.#requests.settle(p, new StreamOverflowError(type, id, limit), false, 'stream overflow');
       },
     );
     this.#submit(
@@ -533,21 +511,11 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       sent: false,
       sessionKey: undefined,
     };
-    if (this.#state !== 'open') {
-      if (this.#queue.size >= this.#queueLimit) {
-        reject(new QueueFullError(type, this.#queueLimit));
-        return id;
-      }
-      this.#queue.add(p);
+    if (this.#state !== 'open' && !this.#queue.offer(p)) {
+      reject(new QueueFullError(type, this.#queue.limit));
+      return id;
     }
-    this.#pending.set(id, p);
-    if (p.timeoutMs > 0 && Number.isFinite(p.timeoutMs)) {
-      p.timer = setTimeout(() => this.#settle(p, new RequestTimeoutError(type, id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
-    }
-    if (signal) {
-      p.onAbort = () => this.#settle(p, new RequestAbortedError(type, id, { cause: signal.reason }), false, 'aborted');
-      signal.addEventListener('abort', p.onAbort, { once: true });
-    }
+    this.#requests.add(p);
     if (this.#state === 'open') this.#send(p);
     return id;
   }
@@ -555,7 +523,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #send(p: Pending): void {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN) {
-      this.#settle(p, new ConnectionLostError(p.type, p.id, undefined, 'socket not open'), false);
+      this.#requests.settle(p, new ConnectionLostError(p.type, p.id, undefined, 'socket not open'), false);
       return;
     }
     p.sent = true;
@@ -563,23 +531,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     try {
       socket.send(p.frame);
     } catch (err) {
-      this.#settle(p, new ConnectionLostError(p.type, p.id, undefined, 'send failed', { cause: err }), false);
+      this.#requests.settle(p, new ConnectionLostError(p.type, p.id, undefined, 'send failed', { cause: err }), false);
     }
-  }
-
-  /** Settles a pending request exactly once and forgets it. `abandon` marks its id so late replies are recognised. */
-  #settle(p: Pending, outcome: unknown, ok: boolean, abandon?: string): void {
-    if (this.#pending.get(p.id) !== p) return;
-    this.#pending.delete(p.id);
-    this.#queue.delete(p);
-    if (p.timer !== undefined) clearTimeout(p.timer);
-    if (p.onAbort && p.signal) p.signal.removeEventListener('abort', p.onAbort);
-    if (abandon && p.sent) {
-      this.#abandoned.set(p.id, abandon);
-      if (this.#abandoned.size > ABANDONED_MEMORY) this.#abandoned.delete(this.#abandoned.keys().next().value as string);
-    }
-    if (ok) p.resolve(outcome);
-    else p.reject(outcome);
   }
 
   // ---------------------------------------------------------------- inbound
@@ -602,12 +555,12 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
     const id = msg.requestId;
     if (typeof id === 'string') {
-      const p = this.#pending.get(id);
+      const p = this.#requests.get(id);
       if (p !== undefined) {
         this.#dispatch(p, msg);
         return;
       }
-      const why = this.#abandoned.get(id);
+      const why = this.#requests.whyEnded(id);
       if (why !== undefined) {
         this.#log.debug('dropping a reply for a request that already ended', { type: msg.type, requestId: id, reason: why });
         return;
@@ -629,10 +582,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     const e = p.entry;
     if (t === e.chunk) {
       if (!this.#checkIncoming(p, msg)) return;
-      if (p.timer !== undefined) {
-        clearTimeout(p.timer);
-        p.timer = setTimeout(() => this.#settle(p, new RequestTimeoutError(p.type, p.id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
-      }
+      this.#requests.touch(p);
       // request() on a streaming type (untyped callers) just waits for the final reply.
       p.onChunk?.(msg.payload);
       return;
@@ -641,32 +591,32 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       if (!this.#checkIncoming(p, msg)) return;
       const transform = this.#replyTransforms[p.type];
       if (!transform) {
-        this.#settle(p, msg.payload, true);
+        this.#requests.settle(p, msg.payload, true);
         return;
       }
       let out: unknown;
       try {
         out = transform(msg.payload);
       } catch (err) {
-        this.#settle(p, err, false, 'reply transform failed');
+        this.#requests.settle(p, err, false, 'reply transform failed');
         return;
       }
-      this.#settle(p, out, true);
+      this.#requests.settle(p, out, true);
       return;
     }
     if (e.errors.includes(t)) {
-      this.#settle(p, this.#errorFor(p, msg), false);
+      this.#requests.settle(p, this.#errorFor(p, msg), false);
       return;
     }
     this.#log.warn('unexpected reply type for request', { requestType: p.type, type: t, requestId: p.id });
-    this.#settle(p, new WsProtocolError(`${p.type} got an unexpected reply of type ${JSON.stringify(t)} [requestId ${p.id}]`), false, 'protocol error');
+    this.#requests.settle(p, new WsProtocolError(`${p.type} got an unexpected reply of type ${JSON.stringify(t)} [requestId ${p.id}]`), false, 'protocol error');
   }
 
   #checkIncoming(p: Pending, msg: Envelope): boolean {
     if (!this.#validator) return true;
     const problems = this.#validator('incoming', msg);
     if (!problems || problems.length === 0) return true;
-    this.#settle(p, new WsValidationError('incoming', msg.type, problems), false, 'invalid reply');
+    this.#requests.settle(p, new WsValidationError('incoming', msg.type, problems), false, 'invalid reply');
     return false;
   }
 
@@ -794,7 +744,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       sent: true,
       sessionKey: undefined,
     };
-    this.#pending.set(id, p);
+    this.#requests.add(p);
     try {
       socket.send(frame);
     } catch (err) {
@@ -846,16 +796,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#lastError = undefined;
     this.emit('authenticated', { payload }, this.#onListenerError);
     for (const w of this.#connectWaiters.splice(0)) w.resolve();
-    // Flush in FIFO order; a request settled while queued is no longer in the set.
-    const queued = [...this.#queue];
-    this.#queue.clear();
-    for (const p of queued) {
-      if (this.#state !== 'open') {
-        this.#queue.add(p);
-        continue;
-      }
-      this.#send(p);
-    }
+    // Flush in FIFO order (a request settled while queued is no longer in the queue).
+    this.#queue.flush(this.#isOpen, this.#sendQueued);
     this.#startHeartbeat();
   }
 
@@ -982,10 +924,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   /** Rejects every sent request (they may or may not have been processed; never resent). */
   #failInFlight(code: number | undefined, reason: string | undefined, cause: unknown): void {
-    for (const p of [...this.#pending.values()]) {
-      if (!p.sent) continue;
-      this.#settle(p, new ConnectionLostError(p.type, p.id, code, reason, { cause }), false, 'connection lost');
-    }
+    this.#requests.rejectAll((p) => new ConnectionLostError(p.type, p.id, code, reason, { cause }), 'connection lost', true);
   }
 
   /** Forgets the current socket (hard-closing it unless closed already) and its timers. */
@@ -1014,15 +953,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     if (this.#signal && this.#onSignalAbort) this.#signal.removeEventListener('abort', this.#onSignalAbort);
-    for (const p of [...this.#pending.values()]) {
-      const err =
-        error instanceof ClientClosedError || error instanceof WsAuthenticationError
-          ? error
-          : p.sent
-            ? new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })
-            : error;
-      this.#settle(p, err, false, 'client closed');
-    }
+    const keep = error instanceof ClientClosedError || error instanceof WsAuthenticationError;
+    this.#requests.rejectAll((p) => (keep || !p.sent ? error : new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })), 'client closed', false);
     for (const w of this.#connectWaiters.splice(0)) w.reject(error);
     const candidate = this.#candidate;
     this.#candidate = undefined;
@@ -1112,6 +1044,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   }
 
   // ---------------------------------------------------------------- misc
+
+  readonly #isOpen = (): boolean => this.#state === 'open';
+  readonly #sendQueued = (p: Pending): void => this.#send(p);
 
   get #state(): ConnectionState {
     return this.#conn.phase;
