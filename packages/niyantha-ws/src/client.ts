@@ -48,6 +48,8 @@ import {
 } from './connection-state.js';
 import { Correlator, type Pending } from './correlator.js';
 import { SendQueue } from './send-queue.js';
+import { Heartbeat, resolveHeartbeat, type HeartbeatConfig } from './heartbeat.js';
+export type { HeartbeatConfig } from './heartbeat.js';
 import { ChunkStream, type WsStream } from './stream.js';
 import { hardClose, resolveWebSocket, supportsPing } from './transport.js';
 import type {
@@ -121,10 +123,6 @@ interface Login {
   readonly candidate: Candidate | undefined;
 }
 
-export interface HeartbeatConfig extends HeartbeatOptions {
-  /** Application-level probe for transports without ws pings (browsers, native WebSocket). Any frame received counts as liveness. */
-  probe?: { type: string; payload: unknown };
-}
 
 export interface RequestReplyClientOptions<Ops extends OperationMapShape<Ops>> {
   url: string;
@@ -196,7 +194,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #requestTimeoutMs: number;
   #connectTimeoutMs: number;
   #reconnect: ResolvedReconnect | false;
-  #heartbeat: Required<HeartbeatOptions> & { probe?: { type: string; payload: unknown } } | false;
+  readonly #heartbeat: Heartbeat;
   #log: Required<Logger>;
   #validator: FrameValidator | undefined;
   #random: () => number;
@@ -215,10 +213,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #lastError: unknown;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  #probeTimer: ReturnType<typeof setTimeout> | undefined;
-  #rx = false;
-  #pongListener: (() => void) | undefined;
   #connectWaiters: { resolve(): void; reject(e: unknown): void }[] = [];
   #closing: Promise<void> = Promise.resolve();
   #closedError: unknown;
@@ -255,17 +249,14 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#queue = new SendQueue(options.queueLimit ?? 1000);
     this.#reconnect = resolveReconnect(options.reconnect);
     this.#policy = { auth: this.#auth !== undefined, reconnect: this.#reconnect };
-    const hb = options.heartbeat;
-    this.#heartbeat =
-      hb === false
-        ? false
-        : {
-            intervalMs: positive(hb?.intervalMs, 30_000, 'heartbeat.intervalMs'),
-            timeoutMs: positive(hb?.timeoutMs, 10_000, 'heartbeat.timeoutMs'),
-            mode: hb?.mode ?? 'auto',
-            ...(hb?.probe ? { probe: hb.probe } : {}),
-          };
     this.#log = safeLogger(options.logger);
+    const log = this.#log;
+    this.#heartbeat = new Heartbeat(resolveHeartbeat(options.heartbeat), {
+      log,
+      isOpen: () => this.#state === 'open',
+      probe: (probe, timeoutMs) => this.#submit(this.#nextId(), probe.type, probe.payload, { timeoutMs }, noop, noop, undefined, true),
+      dead: (socket, error) => this.#abortSocket(socket, error),
+    });
     this.#validator = options.validator;
     this.#random = options.random ?? Math.random;
     this.#idPrefix = options.requestIdPrefix ?? `${randomBase36(this.#random, 6)}-`;
@@ -538,11 +529,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   // ---------------------------------------------------------------- inbound
 
   #onMessage(data: unknown): void {
-    this.#rx = true;
-    if (this.#probeTimer !== undefined) {
-      clearTimeout(this.#probeTimer);
-      this.#probeTimer = undefined;
-    }
+    this.#heartbeat.received();
     if (typeof data !== 'string') {
       this.#log.warn('ignoring a non-text frame');
       return;
@@ -658,7 +645,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       return;
     }
     this.#socket = socket;
-    this.#rx = false;
     this.#connectTimer = setTimeout(() => {
       this.#connectTimer = undefined;
       this.#abortSocket(socket, new ConnectError(`no authenticated connection within ${this.#connectTimeoutMs} ms`));
@@ -798,7 +784,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     for (const w of this.#connectWaiters.splice(0)) w.resolve();
     // Flush in FIFO order (a request settled while queued is no longer in the queue).
     this.#queue.flush(this.#isOpen, this.#sendQueued);
-    this.#startHeartbeat();
+    if (this.#socket) this.#heartbeat.start(this.#socket);
   }
 
   /**
@@ -934,7 +920,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     if (this.#stableTimer !== undefined) clearTimeout(this.#stableTimer);
     this.#stableTimer = undefined;
     this.#login = undefined;
-    this.#stopHeartbeat();
+    this.#heartbeat.stop();
     const s = this.#socket;
     this.#socket = undefined;
     if (s) {
@@ -982,67 +968,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
   }
 
-  // ---------------------------------------------------------------- heartbeat
-
-  #startHeartbeat(): void {
-    this.#stopHeartbeat(); // after a login on the open socket the old timers are still running
-    const hb = this.#heartbeat;
-    const socket = this.#socket;
-    if (hb === false || !socket) return;
-    const usePing = hb.mode !== 'request' && supportsPing(socket);
-    if (!usePing && !hb.probe) {
-      this.#log.debug('heartbeat disabled: the transport has no ping and no probe request is configured');
-      return;
-    }
-    if (usePing) {
-      this.#pongListener = () => {
-        this.#rx = true;
-        if (this.#probeTimer !== undefined) {
-          clearTimeout(this.#probeTimer);
-          this.#probeTimer = undefined;
-        }
-      };
-      socket.on('pong', this.#pongListener);
-    }
-    this.#rx = false;
-    this.#heartbeatTimer = setInterval(() => {
-      if (this.#socket !== socket || this.#state !== 'open') return;
-      if (this.#rx) {
-        this.#rx = false;
-        return;
-      }
-      if (this.#probeTimer !== undefined) return;
-      this.#probeTimer = setTimeout(() => {
-        this.#probeTimer = undefined;
-        this.#log.warn('heartbeat timed out: treating the connection as dead', { timeoutMs: hb.timeoutMs });
-        this.#abortSocket(socket, new HeartbeatTimeoutError(hb.timeoutMs));
-      }, hb.timeoutMs);
-      if (usePing) {
-        try {
-          socket.ping();
-        } catch {
-          /* the close event will follow */
-        }
-      } else if (hb.probe) {
-        // Any frame counts as liveness; the probe's own outcome is irrelevant.
-        this.#submit(this.#nextId(), hb.probe.type, hb.probe.payload, { timeoutMs: hb.timeoutMs + hb.intervalMs }, () => {}, () => {}, undefined, true);
-      }
-    }, hb.intervalMs);
-  }
-
-  #stopHeartbeat(): void {
-    if (this.#heartbeatTimer !== undefined) clearInterval(this.#heartbeatTimer);
-    this.#heartbeatTimer = undefined;
-    if (this.#probeTimer !== undefined) clearTimeout(this.#probeTimer);
-    this.#probeTimer = undefined;
-    const s = this.#socket;
-    if (this.#pongListener && s && supportsPing(s)) {
-      const off = (s.off ?? s.removeListener) as ((ev: 'pong', l: () => void) => void) | undefined;
-      off?.call(s, 'pong', this.#pongListener);
-    }
-    this.#pongListener = undefined;
-  }
-
   // ---------------------------------------------------------------- misc
 
   readonly #isOpen = (): boolean => this.#state === 'open';
@@ -1064,6 +989,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     return `${this.constructor.name} { url: ${JSON.stringify(safeUrl(this.url))}, state: ${JSON.stringify(this.#state)} }`;
   }
 }
+
+function noop(): void {}
 
 function positive(v: number | undefined, dflt: number, name: string): number {
   if (v === undefined) return dflt;
