@@ -48,6 +48,8 @@ import {
 } from './connection-state.js';
 import { Correlator, type Pending } from './correlator.js';
 import { SendQueue } from './send-queue.js';
+import { AuthSession, type AuthConfig, type AuthCredentials, type Login, type LoginFrame } from './auth-session.js';
+export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
 import { Heartbeat, resolveHeartbeat, type HeartbeatConfig } from './heartbeat.js';
 export type { HeartbeatConfig } from './heartbeat.js';
 import { ChunkStream, type WsStream } from './stream.js';
@@ -87,42 +89,6 @@ export interface ClientEvents {
   /** Authentication succeeded (on the first connect, every reconnect and every successful `setAuth` / `setCredentials`). */
   authenticated: { payload: unknown };
 }
-
-export interface AuthConfig {
-  /** The authentication request type (the `auth: true` row of the table). */
-  type: string;
-  /** Builds the authentication payload; called once per login, never stored. */
-  payload: () => unknown;
-  /** The public (non-secret) identifier of these credentials, e.g. the API key's public key; reported by WsKeyRejectedError. */
-  publicKey?: () => string | undefined;
-  /** Codes of the authentication error reply after which a reconnect is retried with backoff (default TRANSIENT_AUTH_CODES); every other code is fatal. */
-  transientCodes?: readonly string[];
-  /** Codes of error replies meaning the session's key was revoked or expired, surfaced as WsKeyRejectedError (default KEY_REJECTED_CODES). */
-  keyRejectedCodes?: readonly string[];
-}
-
-/** New credentials for `setAuth()`: the type and the code lists stay those of the client's `auth`. */
-export type AuthCredentials = Pick<AuthConfig, 'payload' | 'publicKey'>;
-
-/** Credentials being switched to: committed when a login with them succeeds. */
-interface Candidate {
-  readonly auth: AuthConfig;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-/** A built authentication frame (it holds the secret: never kept beyond sending it). */
-interface LoginFrame {
-  readonly id: string;
-  readonly frame: string;
-}
-
-/** The authentication request in flight on a socket. */
-interface Login {
-  readonly socket: WebSocketLike;
-  readonly candidate: Candidate | undefined;
-}
-
 
 export interface RequestReplyClientOptions<Ops extends OperationMapShape<Ops>> {
   url: string;
@@ -188,8 +154,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   readonly url: string;
   #table: OperationTable<Ops>;
   #replyTypes: Set<string>;
-  #auth: AuthConfig | undefined;
-  #authEntry: OperationTableEntry | undefined;
   #WebSocket: WebSocketConstructor | undefined;
   #requestTimeoutMs: number;
   #connectTimeoutMs: number;
@@ -200,11 +164,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #random: () => number;
   #maxBufferedChunks: number;
   #replyTransforms: Readonly<Record<string, (payload: unknown) => unknown>>;
-  #transientCodes: Set<string>;
-  #keyRejectedCodes: Set<string>;
 
   #conn: Connection = INITIAL_CONNECTION;
   readonly #policy: ConnectionPolicy;
+  readonly #auth: AuthSession;
   #socket: WebSocketLike | undefined;
   readonly #queue: SendQueue<Pending>;
   readonly #requests = new Correlator((p) => this.#queue.delete(p));
@@ -216,14 +179,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #connectWaiters: { resolve(): void; reject(e: unknown): void }[] = [];
   #closing: Promise<void> = Promise.resolve();
   #closedError: unknown;
-  #authPayload: unknown;
   #signal: AbortSignal | undefined;
   #onSignalAbort: (() => void) | undefined;
-  #candidate: Candidate | undefined;
-  #login: Login | undefined;
-  #sessionKey: string | undefined;
   #stableTimer: ReturnType<typeof setTimeout> | undefined;
-  #switching: Promise<unknown> = Promise.resolve();
 
   constructor(options: RequestReplyClientOptions<Ops>) {
     super();
@@ -236,19 +194,18 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       for (const t of e.errors) this.#replyTypes.add(t);
       if (e.chunk) this.#replyTypes.add(e.chunk);
     }
-    this.#auth = options.auth;
-    this.#transientCodes = new Set(options.auth?.transientCodes ?? TRANSIENT_AUTH_CODES);
-    this.#keyRejectedCodes = new Set(options.auth?.keyRejectedCodes ?? KEY_REJECTED_CODES);
-    if (this.#auth) {
-      this.#authEntry = (this.#table as Record<string, OperationTableEntry>)[this.#auth.type];
-      if (!this.#authEntry) throw new TypeError(`auth type ${this.#auth.type} is not in the operation table`);
+    this.#auth = new AuthSession(options.auth, this.#table as Readonly<Record<string, OperationTableEntry>>);
+    const authEntry = this.#auth.entry;
+    if (authEntry) {
+      this.#replyTypes.add(authEntry.reply);
+      for (const t of authEntry.errors) this.#replyTypes.add(t);
     }
     this.#WebSocket = options.WebSocket;
     this.#requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
     this.#connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
     this.#queue = new SendQueue(options.queueLimit ?? 1000);
     this.#reconnect = resolveReconnect(options.reconnect);
-    this.#policy = { auth: this.#auth !== undefined, reconnect: this.#reconnect };
+    this.#policy = { auth: this.#auth.configured, reconnect: this.#reconnect };
     this.#log = safeLogger(options.logger);
     const log = this.#log;
     this.#heartbeat = new Heartbeat(resolveHeartbeat(options.heartbeat), {
@@ -277,7 +234,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   /** Payload of the last successful authentication reply (e.g. `auth.success`), typed from the operation marked `auth`. */
   get session(): AuthReply<Ops> | undefined {
-    return this.#authPayload as AuthReply<Ops> | undefined;
+    return this.#auth.session as AuthReply<Ops> | undefined;
   }
 
   /** Number of requests waiting for the connection. */
@@ -372,16 +329,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * Calls are serialised: each switch starts after the previous one settled.
    */
   setAuth(credentials: AuthCredentials): Promise<void> {
-    const current = this.#auth;
-    if (!current || !this.#authEntry) return Promise.reject(new TypeError('this client has no authentication request configured'));
+    if (!this.#auth.configured) return Promise.reject(new TypeError('this client has no authentication request configured'));
     if (!credentials || typeof credentials.payload !== 'function') return Promise.reject(new TypeError('setAuth: payload must be a function'));
-    const auth: AuthConfig = { ...current, payload: credentials.payload };
-    if (credentials.publicKey) auth.publicKey = credentials.publicKey;
-    else delete auth.publicKey;
-    const run = () => this.#switchAuth(auth);
-    const p = this.#switching.then(run, run);
-    this.#switching = p.catch(() => {});
-    return p;
+    const auth = this.#auth.withCredentials(credentials);
+    return this.#auth.serialize(() => this.#switchAuth(auth));
   }
 
   async #switchAuth(auth: AuthConfig): Promise<void> {
@@ -390,7 +341,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         case 'closed':
           throw new ClientClosedError(undefined, { cause: this.#closedError });
         case 'idle':
-          this.#auth = auth;
+          this.#auth.replace(auth);
           return;
         case 'authenticating':
           // A login with the current credentials is under way: switch once it has an outcome.
@@ -405,9 +356,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
           return this.#reauthenticate(auth);
         default:
           // connecting / reconnecting: the next login uses the candidate.
-          return new Promise<void>((resolve, reject) => {
-            this.#candidate = { auth, resolve, reject };
-          });
+          return this.#auth.propose(auth);
       }
     }
   }
@@ -420,12 +369,12 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       try {
         // Built before anything changes: a builder that throws is a local failure — the socket,
         // its state, the requests in flight and the previous credentials are left as they are.
-        built = this.#buildLogin(auth);
+        built = this.#auth.build(auth, this.#nextId());
       } catch (err) {
         reject(err);
         return;
       }
-      this.#candidate = { auth, resolve, reject };
+      this.#auth.proposeNow(auth, resolve, reject);
       this.#connectTimer = setTimeout(() => {
         this.#connectTimer = undefined;
         // No answer: drop the socket; the candidate stays and the reconnect logs in with it.
@@ -434,12 +383,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#step(REAUTH);
       this.#sendLogin(socket, built);
     });
-  }
-
-  /** The authentication frame for `auth` (calls its payload builder; throws what it throws). */
-  #buildLogin(auth: AuthConfig): LoginFrame {
-    const id = this.#nextId();
-    return { id, frame: encodeEnvelope(auth.type, id, auth.payload()) };
   }
 
   /** Low-level send used by helpers (e.g. uploads) that need the raw operation type. @internal */
@@ -518,7 +461,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       return;
     }
     p.sent = true;
-    p.sessionKey = this.#sessionKey;
+    p.sessionKey = this.#auth.publicKey;
     try {
       socket.send(p.frame);
     } catch (err) {
@@ -567,6 +510,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #dispatch(p: Pending, msg: Envelope): void {
     const t = msg.type;
     const e = p.entry;
+    if (e.auth) {
+      this.#dispatchAuth(p, msg);
+      return;
+    }
     if (t === e.chunk) {
       if (!this.#checkIncoming(p, msg)) return;
       this.#requests.touch(p);
@@ -595,8 +542,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#requests.settle(p, this.#errorFor(p, msg), false);
       return;
     }
-    this.#log.warn('unexpected reply type for request', { requestType: p.type, type: t, requestId: p.id });
-    this.#requests.settle(p, new WsProtocolError(`${p.type} got an unexpected reply of type ${JSON.stringify(t)} [requestId ${p.id}]`), false, 'protocol error');
+    this.#unexpected(p, t);
   }
 
   #checkIncoming(p: Pending, msg: Envelope): boolean {
@@ -608,22 +554,33 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   }
 
   #errorFor(p: Pending, msg: Envelope): Error {
-    const payload = redact(msg.payload) as { code?: unknown; message?: unknown; details?: unknown } | undefined;
+    const payload = redact(msg.payload) as { code?: unknown } | undefined;
     const code = typeof payload?.code === 'string' ? payload.code : undefined;
-    if (p.entry.auth) {
-      return new WsAuthenticationError({
-        url: safeUrl(this.url),
-        authType: p.type,
-        code: code ?? 'unauthenticated',
-        message: typeof payload?.message === 'string' ? payload.message : 'authentication failed',
-        details: payload?.details,
-        transient: code !== undefined && this.#transientCodes.has(code),
-      });
-    }
     const init = { requestType: p.type, requestId: p.id, replyType: msg.type, payload: payload as never };
-    if (code !== undefined && this.#keyRejectedCodes.has(code)) return new WsKeyRejectedError({ ...init, publicKey: p.sessionKey });
+    if (code !== undefined && this.#auth.isKeyRejected(code)) return new WsKeyRejectedError({ ...init, publicKey: p.sessionKey });
     return new WsRequestError(init);
   }
+
+  /** A reply to the authentication request: read it as the configured auth step says. */
+  #dispatchAuth(p: Pending, msg: Envelope): void {
+    const outcome = this.#auth.read(p.entry, msg.type, msg.payload);
+    if (outcome === undefined) {
+      this.#unexpected(p, msg.type);
+      return;
+    }
+    if (!outcome.ok) {
+      this.#requests.settle(p, this.#auth.refusal(safeUrl(this.url), p.type, outcome.code, outcome.message, outcome.details), false);
+      return;
+    }
+    if (!this.#checkIncoming(p, msg)) return;
+    this.#requests.settle(p, outcome.session === undefined ? msg.payload : outcome.session, true);
+  }
+
+  #unexpected(p: Pending, t: string): void {
+    this.#log.warn('unexpected reply type for request', { requestType: p.type, type: t, requestId: p.id });
+    this.#requests.settle(p, new WsProtocolError(`${p.type} got an unexpected reply of type ${JSON.stringify(t)} [requestId ${p.id}]`), false, 'protocol error');
+  }
+
 
   // ---------------------------------------------------------------- connection
 
@@ -678,11 +635,11 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * `built` is its frame when the caller built it already).
    */
   #sendLogin(socket: WebSocketLike, built?: LoginFrame): void {
-    let candidate = this.#candidate;
-    let auth = candidate?.auth ?? (this.#auth as AuthConfig);
+    const auth = this.#auth;
+    let { auth: config, candidate } = auth.next();
     if (!built) {
       try {
-        built = this.#buildLogin(auth);
+        built = auth.build(config, this.#nextId());
       } catch (err) {
         if (!candidate) {
           this.#fail(err, 'auth payload');
@@ -690,12 +647,11 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         }
         // The new credentials failed locally (nothing was sent): reject the switch and log in
         // with the previous credentials on this socket.
-        if (this.#candidate === candidate) this.#candidate = undefined;
-        candidate.reject(err);
+        auth.reject(candidate, err);
         candidate = undefined;
-        auth = this.#auth as AuthConfig;
+        config = auth.current;
         try {
-          built = this.#buildLogin(auth);
+          built = auth.build(config, this.#nextId());
         } catch (err2) {
           this.#fail(err2, 'auth payload');
           return;
@@ -704,16 +660,16 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
     const { id, frame } = built;
     const login: Login = { socket, candidate };
-    this.#login = login;
+    auth.login = login;
     const done = (): boolean => {
-      if (this.#login === login) this.#login = undefined;
+      if (auth.login === login) auth.login = undefined;
       // A login whose socket is gone (drop, shutdown) has no outcome of its own: #onDrop / shutdown decide.
       return this.#socket === socket;
     };
     const p: Pending = {
       id,
-      type: auth.type,
-      entry: this.#authEntry as OperationTableEntry,
+      type: config.type,
+      entry: auth.entry as OperationTableEntry,
       frame: '', // the login frame (it holds the secret) is not kept
       internal: true,
       resolve: (payload) => {
@@ -739,12 +695,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   }
 
   #onLoginSuccess(login: Login, payload: unknown): void {
-    const candidate = login.candidate;
-    if (candidate) {
-      this.#auth = candidate.auth;
-      if (this.#candidate === candidate) this.#candidate = undefined;
-    }
-    this.#sessionKey = safeCall(this.#auth?.publicKey);
+    const candidate = this.#auth.succeeded(login, payload);
     this.#step(AUTH_OK, { payload });
     candidate?.resolve();
   }
@@ -758,18 +709,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     // Transient codes reconnect with backoff (the server closes the socket after a refusal
     // anyway: it is dropped at once). Refused new credentials: keep the previous ones and
     // reconnect with them. The first connect is never retried (the state machine decides).
-    this.#step(this.#refused(login, err), { error: err, cause: err, closeReason: 'authentication failed' });
-  }
-
-  /** The `auth-refused` event for `err`; rejects the candidate credentials when they were refused for good. */
-  #refused(login: Login | undefined, err: WsAuthenticationError): ConnectionEvent {
-    const candidate = login?.candidate;
-    if (candidate && !err.transient) {
-      if (this.#candidate === candidate) this.#candidate = undefined;
-      candidate.reject(err);
-      return AUTH_REFUSED_RETRYABLE;
-    }
-    return err.transient ? AUTH_REFUSED_RETRYABLE : AUTH_REFUSED_FATAL;
+    const retryable = this.#auth.refused(login, err);
+    this.#step(retryable ? AUTH_REFUSED_RETRYABLE : AUTH_REFUSED_FATAL, { error: err, cause: err, closeReason: 'authentication failed' });
   }
 
   /** Authenticated (or opened, without an auth step): the effect `session-up`. */
@@ -778,7 +719,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;
     }
-    this.#authPayload = payload;
     this.#lastError = undefined;
     this.emit('authenticated', { payload }, this.#onListenerError);
     for (const w of this.#connectWaiters.splice(0)) w.resolve();
@@ -815,17 +755,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       return;
     }
     // Authentication failed without an error reply we acted on (or the server revoked the session).
-    const message = scrubbedReason || `the server closed the connection (${CloseCode.AUTH_FAILED})`;
-    const transientCode = scrubbedReason ? [...this.#transientCodes].find((c) => new RegExp(`\\b${escapeRegExp(c)}\\b`).test(scrubbedReason)) : undefined;
-    const err = new WsAuthenticationError({
-      url: safeUrl(this.url),
-      authType: this.#auth?.type ?? 'auth',
-      code: transientCode ?? 'unauthenticated',
-      message,
-      closeCode: CloseCode.AUTH_FAILED,
-      transient: transientCode !== undefined,
-    });
-    this.#step(this.#refused(this.#login, err), { error: err, cause: err, code, reason: scrubbedReason });
+    const err = this.#auth.closeRefusal(safeUrl(this.url), scrubbedReason, CloseCode.AUTH_FAILED);
+    const retryable = this.#auth.refused(this.#auth.login, err);
+    this.#step(retryable ? AUTH_REFUSED_RETRYABLE : AUTH_REFUSED_FATAL, { error: err, cause: err, code, reason: scrubbedReason });
   }
 
   // ---------------------------------------------------------------- state machine
@@ -919,7 +851,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#connectTimer = undefined;
     if (this.#stableTimer !== undefined) clearTimeout(this.#stableTimer);
     this.#stableTimer = undefined;
-    this.#login = undefined;
+    this.#auth.login = undefined;
     this.#heartbeat.stop();
     const s = this.#socket;
     this.#socket = undefined;
@@ -942,9 +874,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     const keep = error instanceof ClientClosedError || error instanceof WsAuthenticationError;
     this.#requests.rejectAll((p) => (keep || !p.sent ? error : new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })), 'client closed', false);
     for (const w of this.#connectWaiters.splice(0)) w.reject(error);
-    const candidate = this.#candidate;
-    this.#candidate = undefined;
-    candidate?.reject(error);
+    this.#auth.end(error);
     const code = CloseCode.NORMAL;
     if (socket && socket.readyState !== 3) {
       this.#closing = new Promise<void>((resolve) => {
@@ -996,18 +926,6 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   if (v === undefined) return dflt;
   if (!(v > 0)) throw new RangeError(`${name} must be > 0`);
   return v;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function safeCall(fn: (() => string | undefined) | undefined): string | undefined {
-  try {
-    return fn?.();
-  } catch {
-    return undefined;
-  }
 }
 
 function randomBase36(random: () => number, n: number): string {
