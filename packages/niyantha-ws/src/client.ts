@@ -50,6 +50,9 @@ import { Correlator, type Pending } from './correlator.js';
 import { SendQueue } from './send-queue.js';
 import { AuthSession, type AuthConfig, type AuthCredentials, type Login, type LoginFrame } from './auth-session.js';
 export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
+import { positive, randomBase36, safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
+export { safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
+import { Router, replyTypesOf } from './inbound.js';
 import { Heartbeat, resolveHeartbeat, type HeartbeatConfig } from './heartbeat.js';
 export type { HeartbeatConfig } from './heartbeat.js';
 import { ChunkStream, type WsStream } from './stream.js';
@@ -72,60 +75,6 @@ import type {
 
 const OPEN = 1;
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-
-/**
- * Validates one frame against its message schema; returns a list of problems (empty or
- * undefined when valid). Used only when the caller opts in (see `validate`).
- */
-export type FrameValidator = (direction: 'outgoing' | 'incoming', envelope: Envelope) => readonly string[] | undefined;
-
-export interface ClientEvents {
-  /** Every state transition. */
-  state: { state: ConnectionState; previous: ConnectionState };
-  /** A reconnect attempt is scheduled (`attempt` is 1-based; `delayMs` after full jitter). */
-  reconnect: { attempt: number; delayMs: number; error: unknown };
-  /** A frame the server sent without a matching request (an AsyncAPI `receive` message). */
-  event: Envelope;
-  /** Authentication succeeded (on the first connect, every reconnect and every successful `setAuth` / `setCredentials`). */
-  authenticated: { payload: unknown };
-}
-
-export interface RequestReplyClientOptions<Ops extends OperationMapShape<Ops>> {
-  url: string;
-  /** The runtime operation table (generated `operationTable`). */
-  operations: OperationTable<Ops>;
-  /** Authentication request sent as the first frame of every connection. */
-  auth?: AuthConfig;
-  /** WebSocket constructor; default: global WebSocket, else the optional peer `ws`. */
-  WebSocket?: WebSocketConstructor;
-  /** Default per-request timeout in ms (default 30 000). For streams: the inactivity timeout. */
-  requestTimeoutMs?: number;
-  /** Time allowed for socket open + authentication, in ms (default 15 000). */
-  connectTimeoutMs?: number;
-  /** Maximum requests waiting for the connection (default 1000). */
-  queueLimit?: number;
-  /** Reconnect policy after a drop, or `false` to close on the first drop. */
-  reconnect?: ReconnectOptions | false;
-  /** Half-open detection, or `false` to disable. */
-  heartbeat?: HeartbeatConfig | false;
-  logger?: Logger;
-  /** Opt-in frame validation (costs a schema check per frame). */
-  validator?: FrameValidator;
-  /** Source of randomness in [0, 1) for backoff jitter and the request id prefix (default Math.random). */
-  random?: () => number;
-  /** Closes the client when aborted. */
-  signal?: AbortSignal;
-  /** Prefix of request ids (default: 6 random base-36 characters and a dash). */
-  requestIdPrefix?: string;
-  /** Default unread-chunk limit of a stream (default 10 000; see RequestOptions.maxBufferedChunks). */
-  maxBufferedChunks?: number;
-  /**
-   * Per request type, maps the success reply payload before it is delivered (after validation),
-   * e.g. to wrap a secret in a `Secret`. The reply's type in `Ops` must describe the result.
-   */
-  replyTransforms?: Readonly<Record<string, (payload: unknown) => unknown>>;
-}
-
 
 /** What an event brings along for its effects (errors, close code and reason, the auth reply). */
 interface StepContext {
@@ -153,7 +102,6 @@ const CLOSE: ConnectionEvent = { type: 'close' };
 export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends TypedEmitter<ClientEvents> {
   readonly url: string;
   #table: OperationTable<Ops>;
-  #replyTypes: Set<string>;
   #WebSocket: WebSocketConstructor | undefined;
   #requestTimeoutMs: number;
   #connectTimeoutMs: number;
@@ -163,7 +111,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   #validator: FrameValidator | undefined;
   #random: () => number;
   #maxBufferedChunks: number;
-  #replyTransforms: Readonly<Record<string, (payload: unknown) => unknown>>;
+  readonly #router: Router;
 
   #conn: Connection = INITIAL_CONNECTION;
   readonly #policy: ConnectionPolicy;
@@ -187,19 +135,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     super();
     this.url = options.url;
     this.#table = options.operations;
-    this.#replyTypes = new Set();
-    for (const k of Object.keys(this.#table)) {
-      const e = (this.#table as Record<string, OperationTableEntry>)[k] as OperationTableEntry;
-      this.#replyTypes.add(e.reply);
-      for (const t of e.errors) this.#replyTypes.add(t);
-      if (e.chunk) this.#replyTypes.add(e.chunk);
-    }
     this.#auth = new AuthSession(options.auth, this.#table as Readonly<Record<string, OperationTableEntry>>);
-    const authEntry = this.#auth.entry;
-    if (authEntry) {
-      this.#replyTypes.add(authEntry.reply);
-      for (const t of authEntry.errors) this.#replyTypes.add(t);
-    }
     this.#WebSocket = options.WebSocket;
     this.#requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
     this.#connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
@@ -218,7 +154,16 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#random = options.random ?? Math.random;
     this.#idPrefix = options.requestIdPrefix ?? `${randomBase36(this.#random, 6)}-`;
     this.#maxBufferedChunks = positive(options.maxBufferedChunks, 10_000, 'maxBufferedChunks');
-    this.#replyTransforms = options.replyTransforms ?? {};
+    this.#router = new Router({
+      replyTypes: replyTypesOf(this.#table as Readonly<Record<string, OperationTableEntry>>, this.#auth.entry),
+      requests: this.#requests,
+      auth: this.#auth,
+      validator: this.#validator,
+      replyTransforms: options.replyTransforms ?? {},
+      log,
+      url: safeUrl(this.url),
+      onEvent: (msg) => this.emit('event', msg, this.#onListenerError),
+    });
     this.#signal = options.signal;
     if (this.#signal) {
       this.#onSignalAbort = () => this.#fail(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), 'aborted');
@@ -469,119 +414,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     }
   }
 
-  // ---------------------------------------------------------------- inbound
-
-  #onMessage(data: unknown): void {
-    this.#heartbeat.received();
-    if (typeof data !== 'string') {
-      this.#log.warn('ignoring a non-text frame');
-      return;
-    }
-    const msg = decodeEnvelope(data, false);
-    if (typeof msg === 'string') {
-      if (msg === 'not-json') this.#log.warn('ignoring a frame that is not JSON', { length: data.length });
-      else this.#log.warn('ignoring a frame that is not an envelope', { problem: ENVELOPE_PROBLEM_TEXT[msg] });
-      return;
-    }
-    const id = msg.requestId;
-    if (typeof id === 'string') {
-      const p = this.#requests.get(id);
-      if (p !== undefined) {
-        this.#dispatch(p, msg);
-        return;
-      }
-      const why = this.#requests.whyEnded(id);
-      if (why !== undefined) {
-        this.#log.debug('dropping a reply for a request that already ended', { type: msg.type, requestId: id, reason: why });
-        return;
-      }
-      if (this.#replyTypes.has(msg.type)) {
-        this.#log.debug('dropping a reply that matches no pending request', { type: msg.type, requestId: id });
-        return;
-      }
-    }
-    if (this.#validator) {
-      const problems = this.#validator('incoming', msg);
-      if (problems && problems.length) this.#log.warn('event does not match its schema', { type: msg.type, problems });
-    }
-    this.emit('event', msg, this.#onListenerError);
-  }
-
-  #dispatch(p: Pending, msg: Envelope): void {
-    const t = msg.type;
-    const e = p.entry;
-    if (e.auth) {
-      this.#dispatchAuth(p, msg);
-      return;
-    }
-    if (t === e.chunk) {
-      if (!this.#checkIncoming(p, msg)) return;
-      this.#requests.touch(p);
-      // request() on a streaming type (untyped callers) just waits for the final reply.
-      p.onChunk?.(msg.payload);
-      return;
-    }
-    if (t === e.reply) {
-      if (!this.#checkIncoming(p, msg)) return;
-      const transform = this.#replyTransforms[p.type];
-      if (!transform) {
-        this.#requests.settle(p, msg.payload, true);
-        return;
-      }
-      let out: unknown;
-      try {
-        out = transform(msg.payload);
-      } catch (err) {
-        this.#requests.settle(p, err, false, 'reply transform failed');
-        return;
-      }
-      this.#requests.settle(p, out, true);
-      return;
-    }
-    if (e.errors.includes(t)) {
-      this.#requests.settle(p, this.#errorFor(p, msg), false);
-      return;
-    }
-    this.#unexpected(p, t);
-  }
-
-  #checkIncoming(p: Pending, msg: Envelope): boolean {
-    if (!this.#validator) return true;
-    const problems = this.#validator('incoming', msg);
-    if (!problems || problems.length === 0) return true;
-    this.#requests.settle(p, new WsValidationError('incoming', msg.type, problems), false, 'invalid reply');
-    return false;
-  }
-
-  #errorFor(p: Pending, msg: Envelope): Error {
-    const payload = redact(msg.payload) as { code?: unknown } | undefined;
-    const code = typeof payload?.code === 'string' ? payload.code : undefined;
-    const init = { requestType: p.type, requestId: p.id, replyType: msg.type, payload: payload as never };
-    if (code !== undefined && this.#auth.isKeyRejected(code)) return new WsKeyRejectedError({ ...init, publicKey: p.sessionKey });
-    return new WsRequestError(init);
-  }
-
-  /** A reply to the authentication request: read it as the configured auth step says. */
-  #dispatchAuth(p: Pending, msg: Envelope): void {
-    const outcome = this.#auth.read(p.entry, msg.type, msg.payload);
-    if (outcome === undefined) {
-      this.#unexpected(p, msg.type);
-      return;
-    }
-    if (!outcome.ok) {
-      this.#requests.settle(p, this.#auth.refusal(safeUrl(this.url), p.type, outcome.code, outcome.message, outcome.details), false);
-      return;
-    }
-    if (!this.#checkIncoming(p, msg)) return;
-    this.#requests.settle(p, outcome.session === undefined ? msg.payload : outcome.session, true);
-  }
-
-  #unexpected(p: Pending, t: string): void {
-    this.#log.warn('unexpected reply type for request', { requestType: p.type, type: t, requestId: p.id });
-    this.#requests.settle(p, new WsProtocolError(`${p.type} got an unexpected reply of type ${JSON.stringify(t)} [requestId ${p.id}]`), false, 'protocol error');
-  }
-
-
   // ---------------------------------------------------------------- connection
 
   async #openSocket(): Promise<void> {
@@ -612,7 +444,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     };
     socket.onmessage = (ev) => {
       if (this.#socket !== socket) return;
-      this.#onMessage(ev.data);
+      this.#heartbeat.received();
+      this.#router.receive(ev.data);
     };
     socket.onerror = (ev) => {
       if (this.#socket !== socket) return;
@@ -921,29 +754,3 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 }
 
 function noop(): void {}
-
-function positive(v: number | undefined, dflt: number, name: string): number {
-  if (v === undefined) return dflt;
-  if (!(v > 0)) throw new RangeError(`${name} must be > 0`);
-  return v;
-}
-
-function randomBase36(random: () => number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += Math.floor(random() * 36).toString(36);
-  return s;
-}
-
-/** The URL without userinfo or query (which could carry credentials). */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return '[invalid url]';
-  }
-}
