@@ -56,7 +56,7 @@ import { Router, replyTypesOf } from './inbound.js';
 import { Heartbeat, resolveHeartbeat, type HeartbeatConfig } from './heartbeat.js';
 export type { HeartbeatConfig } from './heartbeat.js';
 import { ChunkStream, type WsStream } from './stream.js';
-import { hardClose, resolveWebSocket, supportsPing } from './transport.js';
+import { attachSocket, closeGracefully, detachSocket, hardClose, resolveWebSocket } from './transport.js';
 import type {
   ConnectionState,
   Envelope,
@@ -438,29 +438,24 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#connectTimer = undefined;
       this.#abortSocket(socket, new ConnectError(`no authenticated connection within ${this.#connectTimeoutMs} ms`));
     }, this.#connectTimeoutMs);
-    socket.onopen = () => {
-      if (this.#socket !== socket) return;
-      this.#onOpen();
-    };
-    socket.onmessage = (ev) => {
-      if (this.#socket !== socket) return;
-      this.#heartbeat.received();
-      this.#router.receive(ev.data);
-    };
-    socket.onerror = (ev) => {
-      if (this.#socket !== socket) return;
-      const err = (ev as { error?: unknown })?.error ?? ev;
-      this.#lastError = err;
-      this.#log.debug('socket error', { message: (err as { message?: unknown })?.message });
-    };
-    socket.onclose = (ev) => {
-      if (this.#socket !== socket) return;
-      this.#onDrop(socket, ev.code, ev.reason, this.#lastError);
-    };
-  }
-
-  #onOpen(): void {
-    this.#step(SOCKET_OPEN);
+    attachSocket(socket, {
+      open: () => {
+        if (this.#socket === socket) this.#step(SOCKET_OPEN);
+      },
+      message: (data) => {
+        if (this.#socket !== socket) return;
+        this.#heartbeat.received();
+        this.#router.receive(data);
+      },
+      error: (err) => {
+        if (this.#socket !== socket) return;
+        this.#lastError = err;
+        this.#log.debug('socket error', { message: (err as { message?: unknown })?.message });
+      },
+      close: (code, reason) => {
+        if (this.#socket === socket) this.#onDrop(socket, code, reason, this.#lastError);
+      },
+    });
   }
 
   /**
@@ -688,12 +683,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#heartbeat.stop();
     const s = this.#socket;
     this.#socket = undefined;
-    if (s) {
-      s.onopen = null;
-      s.onmessage = null;
-      s.onerror = () => {};
-      s.onclose = null;
-    }
+    if (s) detachSocket(s);
     return s;
   }
 
@@ -708,27 +698,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#requests.rejectAll((p) => (keep || !p.sent ? error : new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })), 'client closed', false);
     for (const w of this.#connectWaiters.splice(0)) w.reject(error);
     this.#auth.end(error);
-    const code = CloseCode.NORMAL;
-    if (socket && socket.readyState !== 3) {
-      this.#closing = new Promise<void>((resolve) => {
-        // Do not let a peer that never completes the closing handshake hold close() forever.
-        const t = setTimeout(() => {
-          hardClose(socket, code, reason);
-          resolve();
-        }, 2000);
-        (t as { unref?: () => void }).unref?.();
-        socket.onclose = () => {
-          clearTimeout(t);
-          resolve();
-        };
-        try {
-          socket.close(code, reason);
-        } catch {
-          hardClose(socket, code, reason);
-          resolve();
-        }
-      });
-    }
+    if (socket && socket.readyState !== 3) this.#closing = closeGracefully(socket, CloseCode.NORMAL, reason);
   }
 
   // ---------------------------------------------------------------- misc
