@@ -36,8 +36,10 @@ import {
   WsProtocolError,
   WsRequestError,
   WsValidationError,
+  shutdownError,
 } from './errors.js';
 import {
+  ConnectionEvents,
   INITIAL_CONNECTION,
   transition,
   type Connection,
@@ -88,19 +90,11 @@ interface StepContext {
 }
 
 const NO_CONTEXT: StepContext = {};
-const CONNECT: ConnectionEvent = { type: 'connect' };
-const SOCKET_OPEN: ConnectionEvent = { type: 'socket-open' };
-const REAUTH: ConnectionEvent = { type: 'reauth' };
-const AUTH_OK: ConnectionEvent = { type: 'auth-ok' };
-const AUTH_REFUSED_RETRYABLE: ConnectionEvent = { type: 'auth-refused', retryable: true };
-const AUTH_REFUSED_FATAL: ConnectionEvent = { type: 'auth-refused', retryable: false };
-const DROP: ConnectionEvent = { type: 'drop' };
-const RETRY: ConnectionEvent = { type: 'retry' };
-const STABLE: ConnectionEvent = { type: 'stable' };
-const CLOSE: ConnectionEvent = { type: 'close' };
+const { CONNECT, SOCKET_OPEN, REAUTH, AUTH_OK, AUTH_REFUSED_RETRYABLE, AUTH_REFUSED_FATAL, DROP, RETRY, STABLE, CLOSE } = ConnectionEvents;
 
 export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends TypedEmitter<ClientEvents> {
   readonly url: string;
+  readonly #safeUrl: string;
   #table: OperationTable<Ops>;
   #WebSocket: WebSocketConstructor | undefined;
   #requestTimeoutMs: number;
@@ -134,6 +128,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   constructor(options: RequestReplyClientOptions<Ops>) {
     super();
     this.url = options.url;
+    this.#safeUrl = safeUrl(options.url);
     this.#table = options.operations;
     this.#auth = new AuthSession(options.auth, this.#table as Readonly<Record<string, OperationTableEntry>>);
     this.#WebSocket = options.WebSocket;
@@ -161,7 +156,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       validator: this.#validator,
       replyTransforms: options.replyTransforms ?? {},
       log,
-      url: safeUrl(this.url),
+      url: this.#safeUrl,
       onEvent: (msg) => this.emit('event', msg, this.#onListenerError),
     });
     this.#signal = options.signal;
@@ -583,7 +578,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       return;
     }
     // Authentication failed without an error reply we acted on (or the server revoked the session).
-    const err = this.#auth.closeRefusal(safeUrl(this.url), scrubbedReason, CloseCode.AUTH_FAILED);
+    const err = this.#auth.closeRefusal(this.#safeUrl, scrubbedReason, CloseCode.AUTH_FAILED);
     const retryable = this.#auth.refused(this.#auth.login, err);
     this.#step(retryable ? AUTH_REFUSED_RETRYABLE : AUTH_REFUSED_FATAL, { error: err, cause: err, code, reason: scrubbedReason });
   }
@@ -629,7 +624,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         this.#scheduleReconnect(effect.attempt, ctx);
         return;
       case 'shutdown':
-        this.#shutdown(this.#shutdownError(effect.reason, effect.attempts, ctx), ctx.closeReason ?? '');
+        this.#shutdown(shutdownError(effect.reason, effect.attempts, { ...ctx, url: this.#safeUrl }), ctx.closeReason ?? '');
         return;
     }
   }
@@ -643,24 +638,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#reconnectTimer = undefined;
       this.#step(RETRY);
     }, delayMs);
-  }
-
-  #shutdownError(reason: ShutdownReason, attempts: number | undefined, ctx: StepContext): unknown {
-    const { code, reason: closeReason, cause } = ctx;
-    switch (reason) {
-      case 'closed':
-      case 'auth-failed':
-        return ctx.error;
-      case 'connect-failed': {
-        if (cause instanceof ConnectError) return cause;
-        const detail = code !== undefined ? ` (close code ${code}${closeReason ? `: ${closeReason}` : ''})` : '';
-        return new ConnectError(`could not connect to ${safeUrl(this.url)}${detail}`, { cause });
-      }
-      case 'connection-lost':
-        return new ConnectionLostError(undefined, undefined, code, closeReason, { cause });
-      case 'reconnect-exhausted':
-        return new ReconnectFailedError(attempts ?? 0, { cause });
-    }
   }
 
   /** Closes the client for good with `error` (close(), abort, a local failure). */
@@ -715,11 +692,11 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   };
 
   toJSON(): Record<string, unknown> {
-    return { url: safeUrl(this.url), state: this.#state };
+    return { url: this.#safeUrl, state: this.#state };
   }
 
   [INSPECT](): string {
-    return `${this.constructor.name} { url: ${JSON.stringify(safeUrl(this.url))}, state: ${JSON.stringify(this.#state)} }`;
+    return `${this.constructor.name} { url: ${JSON.stringify(this.#safeUrl)}, state: ${JSON.stringify(this.#state)} }`;
   }
 }
 

@@ -57,6 +57,20 @@ export type ConnectionEvent =
 
 export type ConnectionEventType = ConnectionEvent['type'];
 
+/** The events as shared constants (no allocation per transition). */
+export const ConnectionEvents = Object.freeze({
+  CONNECT: { type: 'connect' },
+  SOCKET_OPEN: { type: 'socket-open' },
+  REAUTH: { type: 'reauth' },
+  AUTH_OK: { type: 'auth-ok' },
+  AUTH_REFUSED_RETRYABLE: { type: 'auth-refused', retryable: true },
+  AUTH_REFUSED_FATAL: { type: 'auth-refused', retryable: false },
+  DROP: { type: 'drop' },
+  RETRY: { type: 'retry' },
+  STABLE: { type: 'stable' },
+  CLOSE: { type: 'close' },
+} as const satisfies Record<string, ConnectionEvent>);
+
 /** Why the client closes. */
 export type ShutdownReason =
   /** close(), abort, or a local failure: the error is the caller's. */

@@ -273,3 +273,33 @@ export class StreamOverflowError extends NiyanthaWsError {
     return { requestType: this.requestType, requestId: this.requestId, limit: this.limit };
   }
 }
+
+/** What the client knows when it shuts down (see ShutdownReason of connection-state.ts). */
+export interface ShutdownContext {
+  /** The URL as errors may show it. */
+  readonly url: string;
+  /** The caller's error (close(), abort, local failure, refused credentials). */
+  readonly error?: unknown;
+  readonly cause?: unknown;
+  readonly code?: number | undefined;
+  readonly reason?: string | undefined;
+}
+
+/** The error every pending request and `connect()` waiter gets when the client shuts down for `reason`. */
+export function shutdownError(reason: 'closed' | 'auth-failed' | 'connect-failed' | 'connection-lost' | 'reconnect-exhausted', attempts: number | undefined, ctx: ShutdownContext): unknown {
+  const { code, reason: closeReason, cause } = ctx;
+  switch (reason) {
+    case 'closed':
+    case 'auth-failed':
+      return ctx.error;
+    case 'connect-failed': {
+      if (cause instanceof ConnectError) return cause;
+      const detail = code !== undefined ? ` (close code ${code}${closeReason ? `: ${closeReason}` : ''})` : '';
+      return new ConnectError(`could not connect to ${ctx.url}${detail}`, { cause });
+    }
+    case 'connection-lost':
+      return new ConnectionLostError(undefined, undefined, code, closeReason, { cause });
+    case 'reconnect-exhausted':
+      return new ReconnectFailedError(attempts ?? 0, { cause });
+  }
+}
