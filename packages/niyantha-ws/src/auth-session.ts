@@ -123,6 +123,30 @@ export class AuthSession {
     return { id, frame: encodeEnvelope(auth.type, id, auth.payload()) };
   }
 
+  /**
+   * Builds the next login on `socket` and records it as in flight: with the candidate credentials
+   * when a switch is pending (if their builder throws — nothing was sent — the switch rejects and
+   * the current credentials are used), else the current ones. `built` is the frame when the
+   * caller built it already. Throws when no frame can be built.
+   */
+  begin(socket: WebSocketLike, nextId: () => string, built?: LoginFrame): { login: Login; type: string; frame: LoginFrame } {
+    let { auth, candidate } = this.next();
+    if (!built) {
+      try {
+        built = this.build(auth, nextId());
+      } catch (err) {
+        if (!candidate) throw err;
+        this.reject(candidate, err);
+        candidate = undefined;
+        auth = this.current;
+        built = this.build(auth, nextId());
+      }
+    }
+    const login: Login = { socket, candidate };
+    this.login = login;
+    return { login, type: auth.type, frame: built };
+  }
+
   /** The credentials of the next login: the candidate's when a switch is pending, else the current ones. */
   next(): { auth: AuthConfig; candidate: Candidate | undefined } {
     const candidate = this.#candidate;

@@ -48,7 +48,7 @@ import {
   type ConnectionPolicy,
   type ShutdownReason,
 } from './connection-state.js';
-import { Correlator, type Pending } from './correlator.js';
+import { Correlator, newPending, type Pending } from './correlator.js';
 import { SendQueue } from './send-queue.js';
 import { AuthSession, type AuthConfig, type AuthCredentials, type Login, type LoginFrame } from './auth-session.js';
 export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
@@ -369,22 +369,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         return id;
       }
     }
-    const p: Pending = {
-      id,
-      type,
-      entry,
-      frame: encodeEnvelope(type, id, payload),
-      internal,
-      resolve,
-      reject,
-      onChunk,
-      timer: undefined,
-      timeoutMs: options?.timeoutMs ?? this.#requestTimeoutMs,
-      signal,
-      onAbort: undefined,
-      sent: false,
-      sessionKey: undefined,
-    };
+    const p = newPending(id, type, entry, encodeEnvelope(type, id, payload), internal, resolve, reject, onChunk, options?.timeoutMs ?? this.#requestTimeoutMs, signal);
     if (this.#state !== 'open' && !this.#queue.offer(p)) {
       reject(new QueueFullError(type, this.#queue.limit));
       return id;
@@ -459,59 +444,27 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    */
   #sendLogin(socket: WebSocketLike, built?: LoginFrame): void {
     const auth = this.#auth;
-    let { auth: config, candidate } = auth.next();
-    if (!built) {
-      try {
-        built = auth.build(config, this.#nextId());
-      } catch (err) {
-        if (!candidate) {
-          this.#fail(err, 'auth payload');
-          return;
-        }
-        // The new credentials failed locally (nothing was sent): reject the switch and log in
-        // with the previous credentials on this socket.
-        auth.reject(candidate, err);
-        candidate = undefined;
-        config = auth.current;
-        try {
-          built = auth.build(config, this.#nextId());
-        } catch (err2) {
-          this.#fail(err2, 'auth payload');
-          return;
-        }
-      }
+    let next: ReturnType<AuthSession['begin']>;
+    try {
+      next = auth.begin(socket, this.#nextIdFn, built);
+    } catch (err) {
+      this.#fail(err, 'auth payload');
+      return;
     }
-    const { id, frame } = built;
-    const login: Login = { socket, candidate };
-    auth.login = login;
+    const { login, type, frame } = next;
     const done = (): boolean => {
       if (auth.login === login) auth.login = undefined;
       // A login whose socket is gone (drop, shutdown) has no outcome of its own: #onDrop / shutdown decide.
       return this.#socket === socket;
     };
-    const p: Pending = {
-      id,
-      type: config.type,
-      entry: auth.entry as OperationTableEntry,
-      frame: '', // the login frame (it holds the secret) is not kept
-      internal: true,
-      resolve: (payload) => {
-        if (done()) this.#onLoginSuccess(login, payload);
-      },
-      reject: (err) => {
-        if (done()) this.#onLoginFailure(login, err);
-      },
-      onChunk: undefined,
-      timer: undefined,
-      timeoutMs: 0,
-      signal: undefined,
-      onAbort: undefined,
-      sent: true,
-      sessionKey: undefined,
-    };
+    // The login frame (it holds the secret) is not kept in the pending request.
+    const onOk = (payload: unknown) => done() && this.#onLoginSuccess(login, payload);
+    const onErr = (err: unknown) => done() && this.#onLoginFailure(login, err);
+    const p = newPending(frame.id, type, auth.entry as OperationTableEntry, '', true, onOk, onErr, undefined, 0, undefined);
+    p.sent = true;
     this.#requests.add(p);
     try {
-      socket.send(frame);
+      socket.send(frame.frame);
     } catch (err) {
       this.#abortSocket(socket, err);
     }
@@ -680,6 +633,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   // ---------------------------------------------------------------- misc
 
+  readonly #nextIdFn = (): string => this.#nextId();
   readonly #isOpen = (): boolean => this.#state === 'open';
   readonly #sendQueued = (p: Pending): void => this.#send(p);
 

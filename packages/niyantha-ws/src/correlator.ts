@@ -28,6 +28,22 @@ export interface Pending {
   sessionKey: string | undefined;
 }
 
+/** A new pending request (not sent, no timer yet: `Correlator.add` arms it). */
+export function newPending(
+  id: string,
+  type: string,
+  entry: OperationTableEntry,
+  frame: string,
+  internal: boolean,
+  resolve: (payload: unknown) => void,
+  reject: (error: unknown) => void,
+  onChunk: ((payload: unknown) => void) | undefined,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Pending {
+  return { id, type, entry, frame, internal, resolve, reject, onChunk, timer: undefined, timeoutMs, signal, onAbort: undefined, sent: false, sessionKey: undefined };
+}
+
 /** How many ended request ids are remembered to recognise late replies. */
 export const ENDED_MEMORY = 512;
 
