@@ -48,8 +48,8 @@ import {
   type ConnectionPolicy,
   type ShutdownReason,
 } from './connection-state.js';
-import { Correlator, newPending, type Pending } from './correlator.js';
-import { SendQueue } from './send-queue.js';
+import { newPending, type Correlator } from './correlator.js';
+import { Requests } from './requests.js';
 import { AuthSession, type AuthConfig, type AuthCredentials, type Login, type LoginFrame } from './auth-session.js';
 export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
 import { positive, randomBase36, safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
@@ -111,8 +111,8 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   readonly #policy: ConnectionPolicy;
   readonly #auth: AuthSession;
   #socket: WebSocketLike | undefined;
-  readonly #queue: SendQueue<Pending>;
-  readonly #requests = new Correlator((p) => this.#queue.delete(p));
+  readonly #requests: Requests;
+  readonly #pending: Correlator;
   #idPrefix: string;
   #counter = 0;
   #lastError: unknown;
@@ -134,7 +134,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#WebSocket = options.WebSocket;
     this.#requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
     this.#connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
-    this.#queue = new SendQueue(options.queueLimit ?? 1000);
     this.#reconnect = resolveReconnect(options.reconnect);
     this.#policy = { auth: this.#auth.configured, reconnect: this.#reconnect };
     this.#log = safeLogger(options.logger);
@@ -142,16 +141,23 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#heartbeat = new Heartbeat(resolveHeartbeat(options.heartbeat), {
       log,
       isOpen: () => this.#state === 'open',
-      probe: (probe, timeoutMs) => this.#submit(this.#nextId(), probe.type, probe.payload, { timeoutMs }, noop, noop, undefined, true),
+      probe: (probe, timeoutMs) => this.#requests.submit(this.#nextId(), probe.type, probe.payload, { timeoutMs }, noop, noop, undefined, true),
       dead: (socket, error) => this.#abortSocket(socket, error),
     });
     this.#validator = options.validator;
+    this.#requests = new Requests(this.#table as Readonly<Record<string, OperationTableEntry>>, this.#validator, this.#requestTimeoutMs, options.queueLimit ?? 1000, {
+      isOpen: () => this.#state === 'open',
+      closed: () => (this.#state === 'closed' ? { error: this.#closedError } : undefined),
+      socket: () => this.#socket,
+      publicKey: () => this.#auth.publicKey,
+    });
+    this.#pending = this.#requests.pending;
     this.#random = options.random ?? Math.random;
     this.#idPrefix = options.requestIdPrefix ?? `${randomBase36(this.#random, 6)}-`;
     this.#maxBufferedChunks = positive(options.maxBufferedChunks, 10_000, 'maxBufferedChunks');
     this.#router = new Router({
       replyTypes: replyTypesOf(this.#table as Readonly<Record<string, OperationTableEntry>>, this.#auth.entry),
-      requests: this.#requests,
+      requests: this.#pending,
       auth: this.#auth,
       validator: this.#validator,
       replyTransforms: options.replyTransforms ?? {},
@@ -179,12 +185,12 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   /** Number of requests waiting for the connection. */
   get queued(): number {
-    return this.#queue.size;
+    return this.#requests.queue.size;
   }
 
   /** Number of requests sent and awaiting their reply. */
   get inFlight(): number {
-    return this.#requests.inFlight();
+    return this.#pending.inFlight();
   }
 
   /**
@@ -204,7 +210,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   /** Sends a request and resolves with its reply payload. */
   request<T extends RequestType<Ops>>(type: T, payload: Ops[T]['request'], options?: RequestOptions): Promise<Ops[T]['reply']> {
     return new Promise<Ops[T]['reply']>((resolve, reject) => {
-      this.#submit(this.#nextId(), type, payload, options, resolve as (v: unknown) => void, reject, undefined, false);
+      this.#requests.submit(this.#nextId(), type, payload, options, resolve as (v: unknown) => void, reject, undefined, false);
     });
   }
 
@@ -215,16 +221,16 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     const s = new ChunkStream<Ops[T]['chunk'], Ops[T]['reply']>(
       id,
       (reason) => {
-        const p = this.#requests.get(id);
-        if (p) this.#requests.settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
+        const p = this.#pending.get(id);
+        if (p) this.#pending.settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
       },
       limit,
       () => {
-        const p = this.#requests.get(id);
-        if (p) this.#requests.settle(p, new StreamOverflowError(type, id, limit), false, 'stream overflow');
+        const p = this.#pending.get(id);
+        if (p) this.#pending.settle(p, new StreamOverflowError(type, id, limit), false, 'stream overflow');
       },
     );
-    this.#submit(
+    this.#requests.submit(
       id,
       type,
       payload,
@@ -328,7 +334,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   /** Low-level send used by helpers (e.g. uploads) that need the raw operation type. @internal */
   protected rawRequest(type: string, payload: unknown, options?: RequestOptions): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.#submit(this.#nextId(), type, payload, options, resolve, reject, undefined, false);
+      this.#requests.submit(this.#nextId(), type, payload, options, resolve, reject, undefined, false);
     });
   }
 
@@ -336,62 +342,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   #nextId(): string {
     return this.#idPrefix + (++this.#counter).toString(36);
-  }
-
-  #submit(
-    id: string,
-    type: string,
-    payload: unknown,
-    options: RequestOptions | undefined,
-    resolve: (v: unknown) => void,
-    reject: (e: unknown) => void,
-    onChunk: ((c: unknown) => void) | undefined,
-    internal: boolean,
-  ): string {
-    const entry = (this.#table as Record<string, OperationTableEntry>)[type];
-    if (!entry) {
-      reject(new TypeError(`unknown request type ${JSON.stringify(type)}`));
-      return id;
-    }
-    if (this.#state === 'closed') {
-      reject(new ClientClosedError(undefined, { cause: this.#closedError }));
-      return id;
-    }
-    const signal = options?.signal;
-    if (signal?.aborted) {
-      reject(new RequestAbortedError(type, id, { cause: signal.reason }));
-      return id;
-    }
-    if (this.#validator) {
-      const problems = this.#validator('outgoing', { type, requestId: id, payload });
-      if (problems && problems.length) {
-        reject(new WsValidationError('outgoing', type, problems));
-        return id;
-      }
-    }
-    const p = newPending(id, type, entry, encodeEnvelope(type, id, payload), internal, resolve, reject, onChunk, options?.timeoutMs ?? this.#requestTimeoutMs, signal);
-    if (this.#state !== 'open' && !this.#queue.offer(p)) {
-      reject(new QueueFullError(type, this.#queue.limit));
-      return id;
-    }
-    this.#requests.add(p);
-    if (this.#state === 'open') this.#send(p);
-    return id;
-  }
-
-  #send(p: Pending): void {
-    const socket = this.#socket;
-    if (!socket || socket.readyState !== OPEN) {
-      this.#requests.settle(p, new ConnectionLostError(p.type, p.id, undefined, 'socket not open'), false);
-      return;
-    }
-    p.sent = true;
-    p.sessionKey = this.#auth.publicKey;
-    try {
-      socket.send(p.frame);
-    } catch (err) {
-      this.#requests.settle(p, new ConnectionLostError(p.type, p.id, undefined, 'send failed', { cause: err }), false);
-    }
   }
 
   // ---------------------------------------------------------------- connection
@@ -462,7 +412,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     const onErr = (err: unknown) => done() && this.#onLoginFailure(login, err);
     const p = newPending(frame.id, type, auth.entry as OperationTableEntry, '', true, onOk, onErr, undefined, 0, undefined);
     p.sent = true;
-    this.#requests.add(p);
+    this.#pending.add(p);
     try {
       socket.send(frame.frame);
     } catch (err) {
@@ -499,7 +449,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.emit('authenticated', { payload }, this.#onListenerError);
     for (const w of this.#connectWaiters.splice(0)) w.resolve();
     // Flush in FIFO order (a request settled while queued is no longer in the queue).
-    this.#queue.flush(this.#isOpen, this.#sendQueued);
+    this.#requests.flush();
     if (this.#socket) this.#heartbeat.start(this.#socket);
   }
 
@@ -571,7 +521,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         return;
       }
       case 'fail-in-flight':
-        this.#failInFlight(ctx.code, ctx.reason, ctx.cause);
+        this.#requests.failInFlight(ctx.code, ctx.reason, ctx.cause);
         return;
       case 'schedule-reconnect':
         this.#scheduleReconnect(effect.attempt, ctx);
@@ -598,11 +548,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#step(CLOSE, { error, closeReason });
   }
 
-  /** Rejects every sent request (they may or may not have been processed; never resent). */
-  #failInFlight(code: number | undefined, reason: string | undefined, cause: unknown): void {
-    this.#requests.rejectAll((p) => new ConnectionLostError(p.type, p.id, code, reason, { cause }), 'connection lost', true);
-  }
-
   /** Forgets the current socket (hard-closing it unless closed already) and its timers. */
   #detach(): WebSocketLike | undefined {
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
@@ -624,8 +569,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     if (this.#signal && this.#onSignalAbort) this.#signal.removeEventListener('abort', this.#onSignalAbort);
-    const keep = error instanceof ClientClosedError || error instanceof WsAuthenticationError;
-    this.#requests.rejectAll((p) => (keep || !p.sent ? error : new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })), 'client closed', false);
+    this.#requests.failAll(error, error instanceof ClientClosedError || error instanceof WsAuthenticationError);
     for (const w of this.#connectWaiters.splice(0)) w.reject(error);
     this.#auth.end(error);
     if (socket && socket.readyState !== 3) this.#closing = closeGracefully(socket, CloseCode.NORMAL, reason);
@@ -634,8 +578,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   // ---------------------------------------------------------------- misc
 
   readonly #nextIdFn = (): string => this.#nextId();
-  readonly #isOpen = (): boolean => this.#state === 'open';
-  readonly #sendQueued = (p: Pending): void => this.#send(p);
 
   get #state(): ConnectionState {
     return this.#conn.phase;
