@@ -1,81 +1,38 @@
-// Generic request/reply client over one WebSocket, driven by an operation table that
-// follows the AsyncAPI request/reply conventions of docs/ARCHITECTURE.md.
+// The request/reply client over one WebSocket: a facade that wires the parts, each with one
+// job (see README, "Inside the client"):
+//   connection-state.ts  the pure lifecycle machine — every transition goes through #step, and
+//                        its effects (open a socket, log in, reconnect, shut down) are run here
+//   transport.ts         the socket adapter (ws in Node, native WebSocket elsewhere)
+//   backoff.ts           the shared reconnect policy      heartbeat.ts   half-open detection
+//   requests.ts          outgoing requests and the bounded send queue (send-queue.ts)
+//   correlator.ts        pending requests by requestId, timeouts, aborts
+//   inbound.ts           decode, correlate, deliver       stream.ts      streaming replies
+//   auth-session.ts      the configurable auth step, credentials and their switch (setAuth)
 //
 // Lifecycle:  idle → connecting → authenticating → open ⇄ reconnecting → closed (terminal)
-//             open → authenticating → open while `setAuth()` logs in again on the open socket
-//
-// - The authentication request is the first frame on every connect and reconnect.
-// - An `auth.failure` with a transient code (rate_limited, internal_error, unavailable) on a
-//   reconnect is retried with backoff; any other code (or close 4401 without a transient code) is
-//   fatal. The first connect is never retried.
-// - The reconnect attempt counter starts over only after a session stayed up `stableAfterMs`.
-// - Requests made before the connection is open wait in a bounded FIFO queue.
-// - Requests in flight when the socket drops reject with ConnectionLostError; they are
-//   never resent (they may not be idempotent). Queued requests (never sent) survive.
-// - Replies are routed by a Map lookup on requestId. Ids are never reused within a client,
-//   so a reply arriving after its request timed out or was aborted matches nothing and is
-//   dropped (logged at debug).
-import { redact, safeLogger, scrub, type Logger } from '@s2sdk/core';
-import { CloseCode, ENVELOPE_PROBLEM_TEXT, decodeEnvelope, encodeEnvelope, isAuthFailureClose } from '@s2sdk/ws-protocol';
+// The authentication request (if any) is the first frame on every connect and reconnect.
+// Requests in flight when the socket drops reject with ConnectionLostError and are never
+// resent (they may not be idempotent); queued requests (never sent) survive.
+import { safeLogger, scrub, type Logger } from '@s2sdk/core';
+import { CloseCode, isAuthFailureClose } from '@s2sdk/ws-protocol';
 import { backoffDelay, resolveReconnect, type ResolvedReconnect } from './backoff.js';
 import { TypedEmitter } from './emitter.js';
-import {
-  ClientClosedError,
-  ConnectError,
-  ConnectionLostError,
-  HeartbeatTimeoutError,
-  KEY_REJECTED_CODES,
-  QueueFullError,
-  ReconnectFailedError,
-  RequestAbortedError,
-  RequestTimeoutError,
-  StreamOverflowError,
-  TRANSIENT_AUTH_CODES,
-  WsAuthenticationError,
-  WsKeyRejectedError,
-  WsProtocolError,
-  WsRequestError,
-  WsValidationError,
-  shutdownError,
-} from './errors.js';
-import {
-  ConnectionEvents,
-  INITIAL_CONNECTION,
-  transition,
-  type Connection,
-  type ConnectionEffect,
-  type ConnectionEvent,
-  type ConnectionPolicy,
-  type ShutdownReason,
-} from './connection-state.js';
+import { ClientClosedError, ConnectError, ConnectionLostError, RequestAbortedError, StreamOverflowError, WsAuthenticationError, shutdownError } from './errors.js';
+import { ConnectionEvents, INITIAL_CONNECTION, transition, type Connection, type ConnectionEffect, type ConnectionEvent, type ConnectionPolicy } from './connection-state.js';
 import { newPending, type Correlator } from './correlator.js';
 import { Requests } from './requests.js';
 import { AuthSession, type AuthConfig, type AuthCredentials, type Login, type LoginFrame } from './auth-session.js';
-export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
 import { positive, randomBase36, safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
-export { safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
 import { Router, replyTypesOf } from './inbound.js';
-import { Heartbeat, resolveHeartbeat, type HeartbeatConfig } from './heartbeat.js';
-export type { HeartbeatConfig } from './heartbeat.js';
+import { Heartbeat, resolveHeartbeat } from './heartbeat.js';
 import { ChunkStream, type WsStream } from './stream.js';
 import { attachSocket, closeGracefully, detachSocket, hardClose, resolveWebSocket } from './transport.js';
-import type {
-  ConnectionState,
-  Envelope,
-  HeartbeatOptions,
-  OperationMapShape,
-  AuthReply,
-  OperationTable,
-  OperationTableEntry,
-  ReconnectOptions,
-  RequestOptions,
-  RequestType,
-  StreamType,
-  WebSocketConstructor,
-  WebSocketLike,
-} from './types.js';
+import type { AuthReply, ConnectionState, OperationMapShape, OperationTable, OperationTableEntry, RequestOptions, RequestType, StreamType, WebSocketConstructor, WebSocketLike } from './types.js';
 
-const OPEN = 1;
+export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
+export { safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
+export type { HeartbeatConfig } from './heartbeat.js';
+
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** What an event brings along for its effects (errors, close code and reason, the auth reply). */
