@@ -22,12 +22,12 @@ import { ConnectionEvents, INITIAL_CONNECTION, transition, type Connection, type
 import { newPending, type Correlator } from './correlator.js';
 import { Requests } from './requests.js';
 import { AuthSession, type AuthConfig, type AuthCredentials, type Login, type LoginFrame } from './auth-session.js';
-import { positive, randomBase36, safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
+import { positive, randomBase36, safeUrl, type ClientEvents, type RequestReplyClientOptions } from './options.js';
 import { Router, replyTypesOf } from './inbound.js';
 import { Heartbeat, resolveHeartbeat } from './heartbeat.js';
 import { ChunkStream, type WsStream } from './stream.js';
 import { attachSocket, closeGracefully, detachSocket, hardClose, resolveWebSocket } from './transport.js';
-import type { AuthReply, ConnectionState, OperationMapShape, OperationTable, OperationTableEntry, RequestOptions, RequestType, StreamType, WebSocketConstructor, WebSocketLike } from './types.js';
+import type { AuthReply, ConnectionState, OperationMapShape, OperationTableEntry, RequestOptions, RequestType, StreamType, WebSocketConstructor, WebSocketLike } from './types.js';
 
 export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
 export { safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
@@ -52,14 +52,11 @@ const { CONNECT, SOCKET_OPEN, REAUTH, AUTH_OK, AUTH_REFUSED_RETRYABLE, AUTH_REFU
 export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends TypedEmitter<ClientEvents> {
   readonly url: string;
   readonly #safeUrl: string;
-  #table: OperationTable<Ops>;
   #WebSocket: WebSocketConstructor | undefined;
-  #requestTimeoutMs: number;
   #connectTimeoutMs: number;
   #reconnect: ResolvedReconnect | false;
   readonly #heartbeat: Heartbeat;
   #log: Required<Logger>;
-  #validator: FrameValidator | undefined;
   #random: () => number;
   #maxBufferedChunks: number;
   readonly #router: Router;
@@ -86,10 +83,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     super();
     this.url = options.url;
     this.#safeUrl = safeUrl(options.url);
-    this.#table = options.operations;
-    this.#auth = new AuthSession(options.auth, this.#table as Readonly<Record<string, OperationTableEntry>>);
+    const table = options.operations as Readonly<Record<string, OperationTableEntry>>;
+    this.#auth = new AuthSession(options.auth, table);
     this.#WebSocket = options.WebSocket;
-    this.#requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
     this.#connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
     this.#reconnect = resolveReconnect(options.reconnect);
     this.#policy = { auth: this.#auth.configured, reconnect: this.#reconnect };
@@ -101,8 +97,9 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       probe: (probe, timeoutMs) => this.#requests.submit(this.#nextId(), probe.type, probe.payload, { timeoutMs }, noop, noop, undefined, true),
       dead: (socket, error) => this.#abortSocket(socket, error),
     });
-    this.#validator = options.validator;
-    this.#requests = new Requests(this.#table as Readonly<Record<string, OperationTableEntry>>, this.#validator, this.#requestTimeoutMs, options.queueLimit ?? 1000, {
+    const validator = options.validator;
+    const timeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
+    this.#requests = new Requests(table, validator, timeoutMs, options.queueLimit ?? 1000, {
       isOpen: () => this.#state === 'open',
       closed: () => (this.#state === 'closed' ? { error: this.#closedError } : undefined),
       socket: () => this.#socket,
@@ -113,10 +110,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     this.#idPrefix = options.requestIdPrefix ?? `${randomBase36(this.#random, 6)}-`;
     this.#maxBufferedChunks = positive(options.maxBufferedChunks, 10_000, 'maxBufferedChunks');
     this.#router = new Router({
-      replyTypes: replyTypesOf(this.#table as Readonly<Record<string, OperationTableEntry>>, this.#auth.entry),
+      replyTypes: replyTypesOf(table, this.#auth.entry),
       requests: this.#pending,
       auth: this.#auth,
-      validator: this.#validator,
+      validator,
       replyTransforms: options.replyTransforms ?? {},
       log,
       url: this.#safeUrl,
