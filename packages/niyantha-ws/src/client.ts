@@ -1,266 +1,127 @@
-// Generic request/reply client over one WebSocket, driven by an operation table that
-// follows the AsyncAPI request/reply conventions of docs/ARCHITECTURE.md.
+// The request/reply client over one WebSocket: a facade that wires the parts, each with one
+// job (see README, "Inside the client"):
+//   connection-state.ts  the pure lifecycle machine — every transition goes through #step, and
+//                        its effects (open a socket, log in, reconnect, shut down) are run here
+//   transport.ts         the socket adapter (ws in Node, native WebSocket elsewhere)
+//   backoff.ts           the shared reconnect policy      heartbeat.ts   half-open detection
+//   requests.ts          outgoing requests and the bounded send queue (send-queue.ts)
+//   correlator.ts        pending requests by requestId, timeouts, aborts
+//   inbound.ts           decode, correlate, deliver       stream.ts      streaming replies
+//   auth-session.ts      the configurable auth step, credentials and their switch (setAuth)
 //
 // Lifecycle:  idle → connecting → authenticating → open ⇄ reconnecting → closed (terminal)
-//             open → authenticating → open while `setAuth()` logs in again on the open socket
-//
-// - The authentication request is the first frame on every connect and reconnect.
-// - An `auth.failure` with a transient code (rate_limited, internal_error, unavailable) on a
-//   reconnect is retried with backoff; any other code (or close 4401 without a transient code) is
-//   fatal. The first connect is never retried.
-// - The reconnect attempt counter starts over only after a session stayed up `stableAfterMs`.
-// - Requests made before the connection is open wait in a bounded FIFO queue.
-// - Requests in flight when the socket drops reject with ConnectionLostError; they are
-//   never resent (they may not be idempotent). Queued requests (never sent) survive.
-// - Replies are routed by a Map lookup on requestId. Ids are never reused within a client,
-//   so a reply arriving after its request timed out or was aborted matches nothing and is
-//   dropped (logged at debug).
-import { redact, safeLogger, scrub, type Logger } from '@s2sdk/core';
+// The authentication request (if any) is the first frame on every connect and reconnect.
+// Requests in flight when the socket drops reject with ConnectionLostError and are never
+// resent (they may not be idempotent); queued requests (never sent) survive.
+import { safeLogger, scrub, type Logger } from '@s2sdk/core';
+import { CloseCode, isAuthFailureClose } from '@s2sdk/ws-protocol';
 import { backoffDelay, resolveReconnect, type ResolvedReconnect } from './backoff.js';
 import { TypedEmitter } from './emitter.js';
-import {
-  ClientClosedError,
-  ConnectError,
-  ConnectionLostError,
-  HeartbeatTimeoutError,
-  KEY_REJECTED_CODES,
-  QueueFullError,
-  ReconnectFailedError,
-  RequestAbortedError,
-  RequestTimeoutError,
-  StreamOverflowError,
-  TRANSIENT_AUTH_CODES,
-  WsAuthenticationError,
-  WsKeyRejectedError,
-  WsProtocolError,
-  WsRequestError,
-  WsValidationError,
-} from './errors.js';
+import { ClientClosedError, ConnectError, ConnectionLostError, RequestAbortedError, StreamOverflowError, WsAuthenticationError, shutdownError } from './errors.js';
+import { ConnectionEvents, INITIAL_CONNECTION, transition, type Connection, type ConnectionEffect, type ConnectionEvent, type ConnectionPolicy } from './connection-state.js';
+import { newPending, type Correlator } from './correlator.js';
+import { Requests } from './requests.js';
+import { AuthSession, type AuthConfig, type AuthCredentials, type Login, type LoginFrame } from './auth-session.js';
+import { positive, randomBase36, safeUrl, type ClientEvents, type RequestReplyClientOptions } from './options.js';
+import { Router, replyTypesOf } from './inbound.js';
+import { Heartbeat, resolveHeartbeat } from './heartbeat.js';
 import { ChunkStream, type WsStream } from './stream.js';
-import { hardClose, resolveWebSocket, supportsPing } from './transport.js';
-import type {
-  ConnectionState,
-  Envelope,
-  HeartbeatOptions,
-  OperationMapShape,
-  AuthReply,
-  OperationTable,
-  OperationTableEntry,
-  ReconnectOptions,
-  RequestOptions,
-  RequestType,
-  StreamType,
-  WebSocketConstructor,
-  WebSocketLike,
-} from './types.js';
+import { attachSocket, closeGracefully, detachSocket, hardClose, resolveWebSocket } from './transport.js';
+import type { AuthReply, ConnectionState, OperationMapShape, OperationTableEntry, RequestOptions, RequestType, StreamType, WebSocketConstructor, WebSocketLike } from './types.js';
 
-const OPEN = 1;
+export type { AuthConfig, AuthCredentials, AuthOutcome } from './auth-session.js';
+export { safeUrl, type ClientEvents, type FrameValidator, type RequestReplyClientOptions } from './options.js';
+export type { HeartbeatConfig } from './heartbeat.js';
+
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/**
- * Validates one frame against its message schema; returns a list of problems (empty or
- * undefined when valid). Used only when the caller opts in (see `validate`).
- */
-export type FrameValidator = (direction: 'outgoing' | 'incoming', envelope: Envelope) => readonly string[] | undefined;
-
-export interface ClientEvents {
-  /** Every state transition. */
-  state: { state: ConnectionState; previous: ConnectionState };
-  /** A reconnect attempt is scheduled (`attempt` is 1-based; `delayMs` after jitter, core's backoffDelay). */
-  reconnect: { attempt: number; delayMs: number; error: unknown };
-  /** A frame the server sent without a matching request (an AsyncAPI `receive` message). */
-  event: Envelope;
-  /** Authentication succeeded (on the first connect, every reconnect and every successful `setAuth` / `setCredentials`). */
-  authenticated: { payload: unknown };
+/** What an event brings along for its effects (errors, close code and reason, the auth reply). */
+interface StepContext {
+  readonly error?: unknown;
+  readonly cause?: unknown;
+  readonly code?: number | undefined;
+  readonly reason?: string | undefined;
+  /** Reason of the close frame when the client shuts down. */
+  readonly closeReason?: string;
+  readonly payload?: unknown;
 }
 
-export interface AuthConfig {
-  /** The authentication request type (the `auth: true` row of the table). */
-  type: string;
-  /** Builds the authentication payload; called once per login, never stored. */
-  payload: () => unknown;
-  /** The public (non-secret) identifier of these credentials, e.g. the API key's public key; reported by WsKeyRejectedError. */
-  publicKey?: () => string | undefined;
-  /** Codes of the authentication error reply after which a reconnect is retried with backoff (default TRANSIENT_AUTH_CODES); every other code is fatal. */
-  transientCodes?: readonly string[];
-  /** Codes of error replies meaning the session's key was revoked or expired, surfaced as WsKeyRejectedError (default KEY_REJECTED_CODES). */
-  keyRejectedCodes?: readonly string[];
-}
-
-/** New credentials for `setAuth()`: the type and the code lists stay those of the client's `auth`. */
-export type AuthCredentials = Pick<AuthConfig, 'payload' | 'publicKey'>;
-
-/** Credentials being switched to: committed when a login with them succeeds. */
-interface Candidate {
-  readonly auth: AuthConfig;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-/** A built authentication frame (it holds the secret: never kept beyond sending it). */
-interface LoginFrame {
-  readonly id: string;
-  readonly frame: string;
-}
-
-/** The authentication request in flight on a socket. */
-interface Login {
-  readonly socket: WebSocketLike;
-  readonly candidate: Candidate | undefined;
-}
-
-export interface HeartbeatConfig extends HeartbeatOptions {
-  /** Application-level probe for transports without ws pings (browsers, native WebSocket). Any frame received counts as liveness. */
-  probe?: { type: string; payload: unknown };
-}
-
-export interface RequestReplyClientOptions<Ops extends OperationMapShape<Ops>> {
-  url: string;
-  /** The runtime operation table (generated `operationTable`). */
-  operations: OperationTable<Ops>;
-  /** Authentication request sent as the first frame of every connection. */
-  auth?: AuthConfig;
-  /** WebSocket constructor; default: global WebSocket, else the optional peer `ws`. */
-  WebSocket?: WebSocketConstructor;
-  /** Default per-request timeout in ms (default 30 000). For streams: the inactivity timeout. */
-  requestTimeoutMs?: number;
-  /** Time allowed for socket open + authentication, in ms (default 15 000). */
-  connectTimeoutMs?: number;
-  /** Maximum requests waiting for the connection (default 1000). */
-  queueLimit?: number;
-  /** Reconnect policy after a drop, or `false` to close on the first drop. */
-  reconnect?: ReconnectOptions | false;
-  /** Half-open detection, or `false` to disable. */
-  heartbeat?: HeartbeatConfig | false;
-  logger?: Logger;
-  /** Opt-in frame validation (costs a schema check per frame). */
-  validator?: FrameValidator;
-  /** Source of randomness in [0, 1) for backoff jitter and the request id prefix (default Math.random). */
-  random?: () => number;
-  /** Closes the client when aborted. */
-  signal?: AbortSignal;
-  /** Prefix of request ids (default: 6 random base-36 characters and a dash). */
-  requestIdPrefix?: string;
-  /** Default unread-chunk limit of a stream (default 10 000; see RequestOptions.maxBufferedChunks). */
-  maxBufferedChunks?: number;
-  /**
-   * Per request type, maps the success reply payload before it is delivered (after validation),
-   * e.g. to wrap a secret in a `Secret`. The reply's type in `Ops` must describe the result.
-   */
-  replyTransforms?: Readonly<Record<string, (payload: unknown) => unknown>>;
-}
-
-interface Pending {
-  readonly id: string;
-  readonly type: string;
-  readonly entry: OperationTableEntry;
-  readonly frame: string;
-  readonly internal: boolean;
-  resolve(payload: unknown): void;
-  reject(error: unknown): void;
-  onChunk: ((payload: unknown) => void) | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  sent: boolean;
-  /** Public key of the session the request was sent in. */
-  sessionKey: string | undefined;
-}
-
-const ABANDONED_MEMORY = 512;
+const NO_CONTEXT: StepContext = {};
+const { CONNECT, SOCKET_OPEN, REAUTH, AUTH_OK, AUTH_REFUSED_RETRYABLE, AUTH_REFUSED_FATAL, DROP, RETRY, STABLE, CLOSE } = ConnectionEvents;
 
 export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends TypedEmitter<ClientEvents> {
   readonly url: string;
-  #table: OperationTable<Ops>;
-  #replyTypes: Set<string>;
-  #auth: AuthConfig | undefined;
-  #authEntry: OperationTableEntry | undefined;
+  readonly #safeUrl: string;
   #WebSocket: WebSocketConstructor | undefined;
-  #requestTimeoutMs: number;
   #connectTimeoutMs: number;
-  #queueLimit: number;
   #reconnect: ResolvedReconnect | false;
-  #heartbeat: Required<HeartbeatOptions> & { probe?: { type: string; payload: unknown } } | false;
+  readonly #heartbeat: Heartbeat;
   #log: Required<Logger>;
-  #validator: FrameValidator | undefined;
   #random: () => number;
   #maxBufferedChunks: number;
-  #replyTransforms: Readonly<Record<string, (payload: unknown) => unknown>>;
-  #transientCodes: Set<string>;
-  #keyRejectedCodes: Set<string>;
+  readonly #router: Router;
 
-  #state: ConnectionState = 'idle';
+  #conn: Connection = INITIAL_CONNECTION;
+  readonly #policy: ConnectionPolicy;
+  readonly #auth: AuthSession;
   #socket: WebSocketLike | undefined;
-  #pending = new Map<string, Pending>();
-  #queue = new Set<Pending>();
-  #abandoned = new Map<string, string>();
+  readonly #requests: Requests;
+  readonly #pending: Correlator;
   #idPrefix: string;
   #counter = 0;
-  #everOpened = false;
-  #attempt = 0;
   #lastError: unknown;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  #probeTimer: ReturnType<typeof setTimeout> | undefined;
-  #rx = false;
-  #pongListener: (() => void) | undefined;
   #connectWaiters: { resolve(): void; reject(e: unknown): void }[] = [];
   #closing: Promise<void> = Promise.resolve();
   #closedError: unknown;
-  #authPayload: unknown;
   #signal: AbortSignal | undefined;
   #onSignalAbort: (() => void) | undefined;
-  #candidate: Candidate | undefined;
-  #login: Login | undefined;
-  #sessionKey: string | undefined;
   #stableTimer: ReturnType<typeof setTimeout> | undefined;
-  #switching: Promise<unknown> = Promise.resolve();
 
   constructor(options: RequestReplyClientOptions<Ops>) {
     super();
     this.url = options.url;
-    this.#table = options.operations;
-    this.#replyTypes = new Set();
-    for (const k of Object.keys(this.#table)) {
-      const e = (this.#table as Record<string, OperationTableEntry>)[k] as OperationTableEntry;
-      this.#replyTypes.add(e.reply);
-      for (const t of e.errors) this.#replyTypes.add(t);
-      if (e.chunk) this.#replyTypes.add(e.chunk);
-    }
-    this.#auth = options.auth;
-    this.#transientCodes = new Set(options.auth?.transientCodes ?? TRANSIENT_AUTH_CODES);
-    this.#keyRejectedCodes = new Set(options.auth?.keyRejectedCodes ?? KEY_REJECTED_CODES);
-    if (this.#auth) {
-      this.#authEntry = (this.#table as Record<string, OperationTableEntry>)[this.#auth.type];
-      if (!this.#authEntry) throw new TypeError(`auth type ${this.#auth.type} is not in the operation table`);
-    }
+    this.#safeUrl = safeUrl(options.url);
+    const table = options.operations as Readonly<Record<string, OperationTableEntry>>;
+    this.#auth = new AuthSession(options.auth, table);
     this.#WebSocket = options.WebSocket;
-    this.#requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
     this.#connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
-    this.#queueLimit = options.queueLimit ?? 1000;
-    if (!(this.#queueLimit >= 0)) throw new RangeError('queueLimit must be >= 0');
     this.#reconnect = resolveReconnect(options.reconnect);
-    const hb = options.heartbeat;
-    this.#heartbeat =
-      hb === false
-        ? false
-        : {
-            intervalMs: positive(hb?.intervalMs, 30_000, 'heartbeat.intervalMs'),
-            timeoutMs: positive(hb?.timeoutMs, 10_000, 'heartbeat.timeoutMs'),
-            mode: hb?.mode ?? 'auto',
-            ...(hb?.probe ? { probe: hb.probe } : {}),
-          };
+    this.#policy = { auth: this.#auth.configured, reconnect: this.#reconnect };
     this.#log = safeLogger(options.logger);
-    this.#validator = options.validator;
+    const log = this.#log;
+    this.#heartbeat = new Heartbeat(resolveHeartbeat(options.heartbeat), {
+      log,
+      isOpen: () => this.#state === 'open',
+      probe: (probe, timeoutMs) => this.#requests.submit(this.#nextId(), probe.type, probe.payload, { timeoutMs }, noop, noop, undefined, true),
+      dead: (socket, error) => this.#abortSocket(socket, error),
+    });
+    const validator = options.validator;
+    const timeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
+    this.#requests = new Requests(table, validator, timeoutMs, options.queueLimit ?? 1000, {
+      isOpen: () => this.#state === 'open',
+      closed: () => (this.#state === 'closed' ? { error: this.#closedError } : undefined),
+      socket: () => this.#socket,
+      publicKey: () => this.#auth.publicKey,
+    });
+    this.#pending = this.#requests.pending;
     this.#random = options.random ?? Math.random;
     this.#idPrefix = options.requestIdPrefix ?? `${randomBase36(this.#random, 6)}-`;
     this.#maxBufferedChunks = positive(options.maxBufferedChunks, 10_000, 'maxBufferedChunks');
-    this.#replyTransforms = options.replyTransforms ?? {};
+    this.#router = new Router({
+      replyTypes: replyTypesOf(table, this.#auth.entry),
+      requests: this.#pending,
+      auth: this.#auth,
+      validator,
+      replyTransforms: options.replyTransforms ?? {},
+      log,
+      url: this.#safeUrl,
+      onEvent: (msg) => this.emit('event', msg, this.#onListenerError),
+    });
     this.#signal = options.signal;
     if (this.#signal) {
-      this.#onSignalAbort = () => this.#shutdown(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), 1000, 'aborted');
+      this.#onSignalAbort = () => this.#fail(new ClientClosedError('the client was aborted', { cause: this.#signal?.reason }), 'aborted');
       if (this.#signal.aborted) this.#onSignalAbort();
       else this.#signal.addEventListener('abort', this.#onSignalAbort, { once: true });
     }
@@ -273,19 +134,17 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
 
   /** Payload of the last successful authentication reply (e.g. `auth.success`), typed from the operation marked `auth`. */
   get session(): AuthReply<Ops> | undefined {
-    return this.#authPayload as AuthReply<Ops> | undefined;
+    return this.#auth.session as AuthReply<Ops> | undefined;
   }
 
   /** Number of requests waiting for the connection. */
   get queued(): number {
-    return this.#queue.size;
+    return this.#requests.queue.size;
   }
 
   /** Number of requests sent and awaiting their reply. */
   get inFlight(): number {
-    let n = 0;
-    for (const p of this.#pending.values()) if (p.sent && !p.internal) n++;
-    return n;
+    return this.#pending.inFlight();
   }
 
   /**
@@ -298,17 +157,14 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     if (this.#state === 'open') return Promise.resolve();
     if (this.#state === 'closed') return Promise.reject(this.#closedError ?? new ClientClosedError());
     const p = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
-    if (this.#state === 'idle') {
-      this.#setState('connecting');
-      void this.#openSocket();
-    }
+    this.#step(CONNECT);
     return p;
   }
 
   /** Sends a request and resolves with its reply payload. */
   request<T extends RequestType<Ops>>(type: T, payload: Ops[T]['request'], options?: RequestOptions): Promise<Ops[T]['reply']> {
     return new Promise<Ops[T]['reply']>((resolve, reject) => {
-      this.#submit(this.#nextId(), type, payload, options, resolve as (v: unknown) => void, reject, undefined, false);
+      this.#requests.submit(this.#nextId(), type, payload, options, resolve as (v: unknown) => void, reject, undefined, false);
     });
   }
 
@@ -320,15 +176,15 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       id,
       (reason) => {
         const p = this.#pending.get(id);
-        if (p) this.#settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
+        if (p) this.#pending.settle(p, new RequestAbortedError(type, id, { cause: reason }), false, 'cancelled');
       },
       limit,
       () => {
         const p = this.#pending.get(id);
-        if (p) this.#settle(p, new StreamOverflowError(type, id, limit), false, 'stream overflow');
+        if (p) this.#pending.settle(p, new StreamOverflowError(type, id, limit), false, 'stream overflow');
       },
     );
-    this.#submit(
+    this.#requests.submit(
       id,
       type,
       payload,
@@ -346,7 +202,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * ClientClosedError and no reconnect happens. Resolves when the socket is closed.
    */
   close(): Promise<void> {
-    if (this.#state !== 'closed') this.#shutdown(new ClientClosedError(), 1000, 'client closed');
+    this.#fail(new ClientClosedError(), 'client closed');
     return this.#closing;
   }
 
@@ -373,16 +229,10 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * Calls are serialised: each switch starts after the previous one settled.
    */
   setAuth(credentials: AuthCredentials): Promise<void> {
-    const current = this.#auth;
-    if (!current || !this.#authEntry) return Promise.reject(new TypeError('this client has no authentication request configured'));
+    if (!this.#auth.configured) return Promise.reject(new TypeError('this client has no authentication request configured'));
     if (!credentials || typeof credentials.payload !== 'function') return Promise.reject(new TypeError('setAuth: payload must be a function'));
-    const auth: AuthConfig = { ...current, payload: credentials.payload };
-    if (credentials.publicKey) auth.publicKey = credentials.publicKey;
-    else delete auth.publicKey;
-    const run = () => this.#switchAuth(auth);
-    const p = this.#switching.then(run, run);
-    this.#switching = p.catch(() => {});
-    return p;
+    const auth = this.#auth.withCredentials(credentials);
+    return this.#auth.serialize(() => this.#switchAuth(auth));
   }
 
   async #switchAuth(auth: AuthConfig): Promise<void> {
@@ -391,7 +241,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
         case 'closed':
           throw new ClientClosedError(undefined, { cause: this.#closedError });
         case 'idle':
-          this.#auth = auth;
+          this.#auth.replace(auth);
           return;
         case 'authenticating':
           // A login with the current credentials is under way: switch once it has an outcome.
@@ -406,9 +256,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
           return this.#reauthenticate(auth);
         default:
           // connecting / reconnecting: the next login uses the candidate.
-          return new Promise<void>((resolve, reject) => {
-            this.#candidate = { auth, resolve, reject };
-          });
+          return this.#auth.propose(auth);
       }
     }
   }
@@ -421,31 +269,26 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       try {
         // Built before anything changes: a builder that throws is a local failure — the socket,
         // its state, the requests in flight and the previous credentials are left as they are.
-        built = this.#buildLogin(auth);
+        built = this.#auth.build(auth, this.#nextId());
       } catch (err) {
         reject(err);
         return;
       }
-      this.#candidate = { auth, resolve, reject };
+      this.#auth.proposeNow(auth, resolve, reject);
       this.#connectTimer = setTimeout(() => {
         this.#connectTimer = undefined;
         // No answer: drop the socket; the candidate stays and the reconnect logs in with it.
         this.#abortSocket(socket, new ConnectError(`no answer to ${auth.type} within ${this.#connectTimeoutMs} ms`));
       }, this.#connectTimeoutMs);
+      this.#step(REAUTH);
       this.#sendLogin(socket, built);
     });
-  }
-
-  /** The authentication frame for `auth` (calls its payload builder; throws what it throws). */
-  #buildLogin(auth: AuthConfig): LoginFrame {
-    const id = this.#nextId();
-    return { id, frame: JSON.stringify({ type: auth.type, requestId: id, payload: auth.payload() }) };
   }
 
   /** Low-level send used by helpers (e.g. uploads) that need the raw operation type. @internal */
   protected rawRequest(type: string, payload: unknown, options?: RequestOptions): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.#submit(this.#nextId(), type, payload, options, resolve, reject, undefined, false);
+      this.#requests.submit(this.#nextId(), type, payload, options, resolve, reject, undefined, false);
     });
   }
 
@@ -455,214 +298,6 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     return this.#idPrefix + (++this.#counter).toString(36);
   }
 
-  #submit(
-    id: string,
-    type: string,
-    payload: unknown,
-    options: RequestOptions | undefined,
-    resolve: (v: unknown) => void,
-    reject: (e: unknown) => void,
-    onChunk: ((c: unknown) => void) | undefined,
-    internal: boolean,
-  ): string {
-    const entry = (this.#table as Record<string, OperationTableEntry>)[type];
-    if (!entry) {
-      reject(new TypeError(`unknown request type ${JSON.stringify(type)}`));
-      return id;
-    }
-    if (this.#state === 'closed') {
-      reject(new ClientClosedError(undefined, { cause: this.#closedError }));
-      return id;
-    }
-    const signal = options?.signal;
-    if (signal?.aborted) {
-      reject(new RequestAbortedError(type, id, { cause: signal.reason }));
-      return id;
-    }
-    const envelope: Envelope = { type, requestId: id, payload };
-    if (this.#validator) {
-      const problems = this.#validator('outgoing', envelope);
-      if (problems && problems.length) {
-        reject(new WsValidationError('outgoing', type, problems));
-        return id;
-      }
-    }
-    const p: Pending = {
-      id,
-      type,
-      entry,
-      frame: JSON.stringify(envelope),
-      internal,
-      resolve,
-      reject,
-      onChunk,
-      timer: undefined,
-      timeoutMs: options?.timeoutMs ?? this.#requestTimeoutMs,
-      signal,
-      onAbort: undefined,
-      sent: false,
-      sessionKey: undefined,
-    };
-    if (this.#state !== 'open') {
-      if (this.#queue.size >= this.#queueLimit) {
-        reject(new QueueFullError(type, this.#queueLimit));
-        return id;
-      }
-      this.#queue.add(p);
-    }
-    this.#pending.set(id, p);
-    if (p.timeoutMs > 0 && Number.isFinite(p.timeoutMs)) {
-      p.timer = setTimeout(() => this.#settle(p, new RequestTimeoutError(type, id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
-    }
-    if (signal) {
-      p.onAbort = () => this.#settle(p, new RequestAbortedError(type, id, { cause: signal.reason }), false, 'aborted');
-      signal.addEventListener('abort', p.onAbort, { once: true });
-    }
-    if (this.#state === 'open') this.#send(p);
-    return id;
-  }
-
-  #send(p: Pending): void {
-    const socket = this.#socket;
-    if (!socket || socket.readyState !== OPEN) {
-      this.#settle(p, new ConnectionLostError(p.type, p.id, undefined, 'socket not open'), false);
-      return;
-    }
-    p.sent = true;
-    p.sessionKey = this.#sessionKey;
-    try {
-      socket.send(p.frame);
-    } catch (err) {
-      this.#settle(p, new ConnectionLostError(p.type, p.id, undefined, 'send failed', { cause: err }), false);
-    }
-  }
-
-  /** Settles a pending request exactly once and forgets it. `abandon` marks its id so late replies are recognised. */
-  #settle(p: Pending, outcome: unknown, ok: boolean, abandon?: string): void {
-    if (this.#pending.get(p.id) !== p) return;
-    this.#pending.delete(p.id);
-    this.#queue.delete(p);
-    if (p.timer !== undefined) clearTimeout(p.timer);
-    if (p.onAbort && p.signal) p.signal.removeEventListener('abort', p.onAbort);
-    if (abandon && p.sent) {
-      this.#abandoned.set(p.id, abandon);
-      if (this.#abandoned.size > ABANDONED_MEMORY) this.#abandoned.delete(this.#abandoned.keys().next().value as string);
-    }
-    if (ok) p.resolve(outcome);
-    else p.reject(outcome);
-  }
-
-  // ---------------------------------------------------------------- inbound
-
-  #onMessage(data: unknown): void {
-    this.#rx = true;
-    if (this.#probeTimer !== undefined) {
-      clearTimeout(this.#probeTimer);
-      this.#probeTimer = undefined;
-    }
-    if (typeof data !== 'string') {
-      this.#log.warn('ignoring a non-text frame');
-      return;
-    }
-    let msg: Envelope;
-    try {
-      msg = JSON.parse(data) as Envelope;
-    } catch {
-      this.#log.warn('ignoring a frame that is not JSON', { length: data.length });
-      return;
-    }
-    if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') {
-      this.#log.warn('ignoring a frame that is not an envelope');
-      return;
-    }
-    const id = msg.requestId;
-    if (typeof id === 'string') {
-      const p = this.#pending.get(id);
-      if (p !== undefined) {
-        this.#dispatch(p, msg);
-        return;
-      }
-      const why = this.#abandoned.get(id);
-      if (why !== undefined) {
-        this.#log.debug('dropping a reply for a request that already ended', { type: msg.type, requestId: id, reason: why });
-        return;
-      }
-      if (this.#replyTypes.has(msg.type)) {
-        this.#log.debug('dropping a reply that matches no pending request', { type: msg.type, requestId: id });
-        return;
-      }
-    }
-    if (this.#validator) {
-      const problems = this.#validator('incoming', msg);
-      if (problems && problems.length) this.#log.warn('event does not match its schema', { type: msg.type, problems });
-    }
-    this.emit('event', msg, this.#onListenerError);
-  }
-
-  #dispatch(p: Pending, msg: Envelope): void {
-    const t = msg.type;
-    const e = p.entry;
-    if (t === e.chunk) {
-      if (!this.#checkIncoming(p, msg)) return;
-      if (p.timer !== undefined) {
-        clearTimeout(p.timer);
-        p.timer = setTimeout(() => this.#settle(p, new RequestTimeoutError(p.type, p.id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
-      }
-      // request() on a streaming type (untyped callers) just waits for the final reply.
-      p.onChunk?.(msg.payload);
-      return;
-    }
-    if (t === e.reply) {
-      if (!this.#checkIncoming(p, msg)) return;
-      const transform = this.#replyTransforms[p.type];
-      if (!transform) {
-        this.#settle(p, msg.payload, true);
-        return;
-      }
-      let out: unknown;
-      try {
-        out = transform(msg.payload);
-      } catch (err) {
-        this.#settle(p, err, false, 'reply transform failed');
-        return;
-      }
-      this.#settle(p, out, true);
-      return;
-    }
-    if (e.errors.includes(t)) {
-      this.#settle(p, this.#errorFor(p, msg), false);
-      return;
-    }
-    this.#log.warn('unexpected reply type for request', { requestType: p.type, type: t, requestId: p.id });
-    this.#settle(p, new WsProtocolError(`${p.type} got an unexpected reply of type ${JSON.stringify(t)} [requestId ${p.id}]`), false, 'protocol error');
-  }
-
-  #checkIncoming(p: Pending, msg: Envelope): boolean {
-    if (!this.#validator) return true;
-    const problems = this.#validator('incoming', msg);
-    if (!problems || problems.length === 0) return true;
-    this.#settle(p, new WsValidationError('incoming', msg.type, problems), false, 'invalid reply');
-    return false;
-  }
-
-  #errorFor(p: Pending, msg: Envelope): Error {
-    const payload = redact(msg.payload) as { code?: unknown; message?: unknown; details?: unknown } | undefined;
-    const code = typeof payload?.code === 'string' ? payload.code : undefined;
-    if (p.entry.auth) {
-      return new WsAuthenticationError({
-        url: safeUrl(this.url),
-        authType: p.type,
-        code: code ?? 'unauthenticated',
-        message: typeof payload?.message === 'string' ? payload.message : 'authentication failed',
-        details: payload?.details,
-        transient: code !== undefined && this.#transientCodes.has(code),
-      });
-    }
-    const init = { requestType: p.type, requestId: p.id, replyType: msg.type, payload: payload as never };
-    if (code !== undefined && this.#keyRejectedCodes.has(code)) return new WsKeyRejectedError({ ...init, publicKey: p.sessionKey });
-    return new WsRequestError(init);
-  }
-
   // ---------------------------------------------------------------- connection
 
   async #openSocket(): Promise<void> {
@@ -670,7 +305,7 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
     try {
       Ctor = await resolveWebSocket(this.#WebSocket);
     } catch (err) {
-      this.#shutdown(err, 1000, 'no WebSocket');
+      this.#fail(err, 'no WebSocket');
       return;
     }
     if (this.#state === 'closed') return;
@@ -683,37 +318,28 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       return;
     }
     this.#socket = socket;
-    this.#rx = false;
     this.#connectTimer = setTimeout(() => {
       this.#connectTimer = undefined;
       this.#abortSocket(socket, new ConnectError(`no authenticated connection within ${this.#connectTimeoutMs} ms`));
     }, this.#connectTimeoutMs);
-    socket.onopen = () => {
-      if (this.#socket !== socket) return;
-      this.#onOpen(socket);
-    };
-    socket.onmessage = (ev) => {
-      if (this.#socket !== socket) return;
-      this.#onMessage(ev.data);
-    };
-    socket.onerror = (ev) => {
-      if (this.#socket !== socket) return;
-      const err = (ev as { error?: unknown })?.error ?? ev;
-      this.#lastError = err;
-      this.#log.debug('socket error', { message: (err as { message?: unknown })?.message });
-    };
-    socket.onclose = (ev) => {
-      if (this.#socket !== socket) return;
-      this.#onDrop(socket, ev.code, ev.reason, this.#lastError);
-    };
-  }
-
-  #onOpen(socket: WebSocketLike): void {
-    if (!this.#auth || !this.#authEntry) {
-      this.#onAuthenticated(undefined);
-      return;
-    }
-    this.#sendLogin(socket);
+    attachSocket(socket, {
+      open: () => {
+        if (this.#socket === socket) this.#step(SOCKET_OPEN);
+      },
+      message: (data) => {
+        if (this.#socket !== socket) return;
+        this.#heartbeat.received();
+        this.#router.receive(data);
+      },
+      error: (err) => {
+        if (this.#socket !== socket) return;
+        this.#lastError = err;
+        this.#log.debug('socket error', { message: (err as { message?: unknown })?.message });
+      },
+      close: (code, reason) => {
+        if (this.#socket === socket) this.#onDrop(socket, code, reason, this.#lastError);
+      },
+    });
   }
 
   /**
@@ -721,75 +347,36 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
    * `built` is its frame when the caller built it already).
    */
   #sendLogin(socket: WebSocketLike, built?: LoginFrame): void {
-    let candidate = this.#candidate;
-    let auth = candidate?.auth ?? (this.#auth as AuthConfig);
-    if (!built) {
-      try {
-        built = this.#buildLogin(auth);
-      } catch (err) {
-        if (!candidate) {
-          this.#shutdown(err, 1000, 'auth payload');
-          return;
-        }
-        // The new credentials failed locally (nothing was sent): reject the switch and log in
-        // with the previous credentials on this socket.
-        if (this.#candidate === candidate) this.#candidate = undefined;
-        candidate.reject(err);
-        candidate = undefined;
-        auth = this.#auth as AuthConfig;
-        try {
-          built = this.#buildLogin(auth);
-        } catch (err2) {
-          this.#shutdown(err2, 1000, 'auth payload');
-          return;
-        }
-      }
+    const auth = this.#auth;
+    let next: ReturnType<AuthSession['begin']>;
+    try {
+      next = auth.begin(socket, this.#nextIdFn, built);
+    } catch (err) {
+      this.#fail(err, 'auth payload');
+      return;
     }
-    const { id, frame } = built;
-    this.#setState('authenticating');
-    const login: Login = { socket, candidate };
-    this.#login = login;
+    const { login, type, frame } = next;
     const done = (): boolean => {
-      if (this.#login === login) this.#login = undefined;
-      // A login whose socket is gone (drop, shutdown) has no outcome of its own: #onDrop / #shutdown decide.
+      if (auth.login === login) auth.login = undefined;
+      // A login whose socket is gone (drop, shutdown) has no outcome of its own: #onDrop / shutdown decide.
       return this.#socket === socket;
     };
-    const p: Pending = {
-      id,
-      type: auth.type,
-      entry: this.#authEntry as OperationTableEntry,
-      frame: '', // the login frame (it holds the secret) is not kept
-      internal: true,
-      resolve: (payload) => {
-        if (done()) this.#onLoginSuccess(login, payload);
-      },
-      reject: (err) => {
-        if (done()) this.#onLoginFailure(login, err);
-      },
-      onChunk: undefined,
-      timer: undefined,
-      timeoutMs: 0,
-      signal: undefined,
-      onAbort: undefined,
-      sent: true,
-      sessionKey: undefined,
-    };
-    this.#pending.set(id, p);
+    // The login frame (it holds the secret) is not kept in the pending request.
+    const onOk = (payload: unknown) => done() && this.#onLoginSuccess(login, payload);
+    const onErr = (err: unknown) => done() && this.#onLoginFailure(login, err);
+    const p = newPending(frame.id, type, auth.entry as OperationTableEntry, '', true, onOk, onErr, undefined, 0, undefined);
+    p.sent = true;
+    this.#pending.add(p);
     try {
-      socket.send(frame);
+      socket.send(frame.frame);
     } catch (err) {
       this.#abortSocket(socket, err);
     }
   }
 
   #onLoginSuccess(login: Login, payload: unknown): void {
-    const candidate = login.candidate;
-    if (candidate) {
-      this.#auth = candidate.auth;
-      if (this.#candidate === candidate) this.#candidate = undefined;
-    }
-    this.#sessionKey = safeCall(this.#auth?.publicKey);
-    this.#onAuthenticated(payload);
+    const candidate = this.#auth.succeeded(login, payload);
+    this.#step(AUTH_OK, { payload });
     candidate?.resolve();
   }
 
@@ -799,280 +386,155 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
       this.#abortSocket(login.socket, err);
       return;
     }
-    if (login.candidate && !err.transient) {
-      this.#candidateFailed(login.socket, login.candidate, err);
-      return;
-    }
-    if (!this.#everOpened || !err.transient) {
-      // The first connect is never retried; a non-transient code is fatal.
-      this.#shutdown(err, 1000, 'authentication failed');
-      return;
-    }
-    // Transient (rate_limited, internal_error, unavailable): reconnect with backoff. The server
-    // closes the socket after auth.failure anyway (4401); do not wait for it.
-    this.#abortSocket(login.socket, err);
+    // Transient codes reconnect with backoff (the server closes the socket after a refusal
+    // anyway: it is dropped at once). Refused new credentials: keep the previous ones and
+    // reconnect with them. The first connect is never retried (the state machine decides).
+    const retryable = this.#auth.refused(login, err);
+    this.#step(retryable ? AUTH_REFUSED_RETRYABLE : AUTH_REFUSED_FATAL, { error: err, cause: err, closeReason: 'authentication failed' });
   }
 
-  /** The candidate credentials were refused: keep the previous ones. */
-  #candidateFailed(socket: WebSocketLike, candidate: Candidate, err: unknown): void {
-    if (this.#candidate === candidate) this.#candidate = undefined;
-    candidate.reject(err);
-    if (!this.#everOpened) {
-      this.#shutdown(err, 1000, 'authentication failed');
-      return;
-    }
-    // The server ends a socket after a failed login: reconnect with the previous credentials.
-    this.#abortSocket(socket, err);
-  }
-
-  #onAuthenticated(payload: unknown): void {
+  /** Authenticated (or opened, without an auth step): the effect `session-up`. */
+  #sessionUp(payload: unknown): void {
     if (this.#connectTimer !== undefined) {
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;
     }
-    this.#authPayload = payload;
-    this.#everOpened = true;
     this.#lastError = undefined;
-    this.#markStableLater();
-    this.#setState('open');
     this.emit('authenticated', { payload }, this.#onListenerError);
     for (const w of this.#connectWaiters.splice(0)) w.resolve();
-    // Flush in FIFO order; a request settled while queued is no longer in the set.
-    const queued = [...this.#queue];
-    this.#queue.clear();
-    for (const p of queued) {
-      if (this.#state !== 'open') {
-        this.#queue.add(p);
-        continue;
-      }
-      this.#send(p);
-    }
-    this.#startHeartbeat();
+    // Flush in FIFO order (a request settled while queued is no longer in the queue).
+    this.#requests.flush();
+    if (this.#socket) this.#heartbeat.start(this.#socket);
   }
 
   /**
    * The attempt counter starts over once the session has stayed up `stableAfterMs`: a server that
    * accepts the login and drops the connection at once must not cause an endless fast loop.
    */
-  #markStableLater(): void {
-    if (this.#attempt === 0 || this.#stableTimer !== undefined || this.#reconnect === false) return;
-    const ms = this.#reconnect.stableAfterMs;
-    if (ms === 0) {
-      this.#attempt = 0;
-      return;
-    }
+  #watchStable(): void {
+    if (this.#stableTimer !== undefined || this.#reconnect === false) return;
     const socket = this.#socket;
     this.#stableTimer = setTimeout(() => {
       this.#stableTimer = undefined;
-      if (this.#socket === socket) this.#attempt = 0;
-    }, ms);
+      if (this.#socket === socket) this.#step(STABLE);
+    }, this.#reconnect.stableAfterMs);
   }
 
   /** Forgets a socket that is broken without waiting for its close event (half-open, connect timeout). */
   #abortSocket(socket: WebSocketLike, cause: unknown): void {
     if (this.#socket !== socket) return;
-    hardClose(socket, 4000, 'abandoned');
-    this.#onDrop(socket, undefined, undefined, cause);
+    this.#step(DROP, { cause });
   }
 
   #onDrop(socket: WebSocketLike | undefined, code: number | undefined, reason: string | undefined, cause: unknown): void {
     if (socket && this.#socket !== socket) return;
-    const login = this.#login;
-    this.#login = undefined;
-    this.#detach();
     if (this.#state === 'closed') return;
     const scrubbedReason = reason ? scrub(reason) : reason;
-    if (code === 4401) {
-      // Authentication failed without an auth.failure we acted on (or the server revoked the session).
-      const message = scrubbedReason || 'the server closed the connection (4401)';
-      const transientCode = scrubbedReason ? [...this.#transientCodes].find((c) => new RegExp(`\\b${escapeRegExp(c)}\\b`).test(scrubbedReason)) : undefined;
-      const err = new WsAuthenticationError({
-        url: safeUrl(this.url),
-        authType: this.#auth?.type ?? 'auth',
-        code: transientCode ?? 'unauthenticated',
-        message,
-        closeCode: 4401,
-        transient: transientCode !== undefined,
-      });
-      if (login?.candidate && !err.transient) {
-        // The switch to new credentials was refused: keep the previous ones and reconnect with them.
-        if (this.#candidate === login.candidate) this.#candidate = undefined;
-        login.candidate.reject(err);
-        if (!this.#everOpened) {
-          this.#shutdown(err, 1000, '');
-          return;
-        }
-      } else if (!this.#everOpened || !err.transient) {
-        this.#shutdown(err, 1000, '');
+    if (!isAuthFailureClose(code)) {
+      this.#step(DROP, { cause, code, reason: scrubbedReason });
+      return;
+    }
+    // Authentication failed without an error reply we acted on (or the server revoked the session).
+    const err = this.#auth.closeRefusal(this.#safeUrl, scrubbedReason, CloseCode.AUTH_FAILED);
+    const retryable = this.#auth.refused(this.#auth.login, err);
+    this.#step(retryable ? AUTH_REFUSED_RETRYABLE : AUTH_REFUSED_FATAL, { error: err, cause: err, code, reason: scrubbedReason });
+  }
+
+  // ---------------------------------------------------------------- state machine
+
+  /** Feeds `event` to the connection state machine and performs the effects it returns. */
+  #step(event: ConnectionEvent, ctx: StepContext = NO_CONTEXT): void {
+    const previous = this.#conn.phase;
+    const { state, effects } = transition(this.#conn, event, this.#policy);
+    this.#conn = state;
+    if (state.phase !== previous) this.emit('state', { state: state.phase, previous }, this.#onListenerError);
+    for (const effect of effects) {
+      // A listener or an effect may have caused a transition of its own: it decided.
+      if (this.#conn !== state) return;
+      this.#perform(effect, ctx);
+    }
+  }
+
+  #perform(effect: ConnectionEffect, ctx: StepContext): void {
+    switch (effect.type) {
+      case 'open-socket':
+        void this.#openSocket();
+        return;
+      case 'login':
+        if (this.#socket) this.#sendLogin(this.#socket);
+        return;
+      case 'session-up':
+        this.#sessionUp(ctx.payload);
+        return;
+      case 'watch-stable':
+        this.#watchStable();
+        return;
+      case 'detach': {
+        const socket = this.#detach();
+        if (socket && socket.readyState !== 3) hardClose(socket, CloseCode.ABANDONED, 'abandoned');
         return;
       }
-      cause = err;
+      case 'fail-in-flight':
+        this.#requests.failInFlight(ctx.code, ctx.reason, ctx.cause);
+        return;
+      case 'schedule-reconnect':
+        this.#scheduleReconnect(effect.attempt, ctx);
+        return;
+      case 'shutdown':
+        this.#shutdown(shutdownError(effect.reason, effect.attempts, { ...ctx, url: this.#safeUrl }), ctx.closeReason ?? '');
+        return;
     }
-    this.#failInFlight(code, scrubbedReason, cause);
-    if (!this.#everOpened) {
-      const detail = code !== undefined ? ` (close code ${code}${scrubbedReason ? `: ${scrubbedReason}` : ''})` : '';
-      const err = cause instanceof ConnectError ? cause : new ConnectError(`could not connect to ${safeUrl(this.url)}${detail}`, { cause });
-      this.#shutdown(err, 1000, '');
-      return;
-    }
-    if (this.#reconnect === false) {
-      this.#shutdown(new ConnectionLostError(undefined, undefined, code, scrubbedReason, { cause }), 1000, '');
-      return;
-    }
-    this.#attempt++;
-    if (this.#attempt > this.#reconnect.maxAttempts) {
-      this.#shutdown(new ReconnectFailedError(this.#attempt - 1, { cause }), 1000, '');
-      return;
-    }
-    const delayMs = backoffDelay(this.#attempt, this.#reconnect, this.#random);
-    this.#setState('reconnecting');
-    this.emit('reconnect', { attempt: this.#attempt, delayMs, error: cause ?? new ConnectionLostError(undefined, undefined, code, scrubbedReason) }, this.#onListenerError);
-    this.#log.debug('reconnecting', { attempt: this.#attempt, delayMs, closeCode: code });
+  }
+
+  #scheduleReconnect(attempt: number, ctx: StepContext): void {
+    const delayMs = backoffDelay(attempt, this.#reconnect as ResolvedReconnect, this.#random);
+    const { code, reason, cause } = ctx;
+    this.emit('reconnect', { attempt, delayMs, error: cause ?? new ConnectionLostError(undefined, undefined, code, reason) }, this.#onListenerError);
+    this.#log.debug('reconnecting', { attempt, delayMs, closeCode: code });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
-      if (this.#state !== 'reconnecting') return;
-      this.#setState('connecting');
-      void this.#openSocket();
+      this.#step(RETRY);
     }, delayMs);
   }
 
-  /** Rejects every sent request (they may or may not have been processed; never resent). */
-  #failInFlight(code: number | undefined, reason: string | undefined, cause: unknown): void {
-    for (const p of [...this.#pending.values()]) {
-      if (!p.sent) continue;
-      this.#settle(p, new ConnectionLostError(p.type, p.id, code, reason, { cause }), false, 'connection lost');
-    }
+  /** Closes the client for good with `error` (close(), abort, a local failure). */
+  #fail(error: unknown, closeReason: string): void {
+    this.#step(CLOSE, { error, closeReason });
   }
 
-  #detach(): void {
+  /** Forgets the current socket (hard-closing it unless closed already) and its timers. */
+  #detach(): WebSocketLike | undefined {
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     if (this.#stableTimer !== undefined) clearTimeout(this.#stableTimer);
     this.#stableTimer = undefined;
-    this.#login = undefined;
-    this.#stopHeartbeat();
+    this.#auth.login = undefined;
+    this.#heartbeat.stop();
     const s = this.#socket;
     this.#socket = undefined;
-    if (s) {
-      s.onopen = null;
-      s.onmessage = null;
-      s.onerror = () => {};
-      s.onclose = null;
-    }
+    if (s) detachSocket(s);
+    return s;
   }
 
-  #shutdown(error: unknown, code: number, reason: string): void {
-    if (this.#state === 'closed') return;
+  /** The effect `shutdown`: settles everything with `error` and closes the socket gracefully. */
+  #shutdown(error: unknown, reason: string): void {
     this.#closedError = error;
-    const socket = this.#socket;
-    this.#detach();
+    const socket = this.#detach();
     if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     if (this.#signal && this.#onSignalAbort) this.#signal.removeEventListener('abort', this.#onSignalAbort);
-    this.#setState('closed');
-    for (const p of [...this.#pending.values()]) {
-      const err =
-        error instanceof ClientClosedError || error instanceof WsAuthenticationError
-          ? error
-          : p.sent
-            ? new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })
-            : error;
-      this.#settle(p, err, false, 'client closed');
-    }
+    this.#requests.failAll(error, error instanceof ClientClosedError || error instanceof WsAuthenticationError);
     for (const w of this.#connectWaiters.splice(0)) w.reject(error);
-    const candidate = this.#candidate;
-    this.#candidate = undefined;
-    candidate?.reject(error);
-    if (socket && socket.readyState !== 3) {
-      this.#closing = new Promise<void>((resolve) => {
-        // Do not let a peer that never completes the closing handshake hold close() forever.
-        const t = setTimeout(() => {
-          hardClose(socket, code, reason);
-          resolve();
-        }, 2000);
-        (t as { unref?: () => void }).unref?.();
-        socket.onclose = () => {
-          clearTimeout(t);
-          resolve();
-        };
-        try {
-          socket.close(code, reason);
-        } catch {
-          hardClose(socket, code, reason);
-          resolve();
-        }
-      });
-    }
-  }
-
-  // ---------------------------------------------------------------- heartbeat
-
-  #startHeartbeat(): void {
-    this.#stopHeartbeat(); // after a login on the open socket the old timers are still running
-    const hb = this.#heartbeat;
-    const socket = this.#socket;
-    if (hb === false || !socket) return;
-    const usePing = hb.mode !== 'request' && supportsPing(socket);
-    if (!usePing && !hb.probe) {
-      this.#log.debug('heartbeat disabled: the transport has no ping and no probe request is configured');
-      return;
-    }
-    if (usePing) {
-      this.#pongListener = () => {
-        this.#rx = true;
-        if (this.#probeTimer !== undefined) {
-          clearTimeout(this.#probeTimer);
-          this.#probeTimer = undefined;
-        }
-      };
-      socket.on('pong', this.#pongListener);
-    }
-    this.#rx = false;
-    this.#heartbeatTimer = setInterval(() => {
-      if (this.#socket !== socket || this.#state !== 'open') return;
-      if (this.#rx) {
-        this.#rx = false;
-        return;
-      }
-      if (this.#probeTimer !== undefined) return;
-      this.#probeTimer = setTimeout(() => {
-        this.#probeTimer = undefined;
-        this.#log.warn('heartbeat timed out: treating the connection as dead', { timeoutMs: hb.timeoutMs });
-        this.#abortSocket(socket, new HeartbeatTimeoutError(hb.timeoutMs));
-      }, hb.timeoutMs);
-      if (usePing) {
-        try {
-          socket.ping();
-        } catch {
-          /* the close event will follow */
-        }
-      } else if (hb.probe) {
-        // Any frame counts as liveness; the probe's own outcome is irrelevant.
-        this.#submit(this.#nextId(), hb.probe.type, hb.probe.payload, { timeoutMs: hb.timeoutMs + hb.intervalMs }, () => {}, () => {}, undefined, true);
-      }
-    }, hb.intervalMs);
-  }
-
-  #stopHeartbeat(): void {
-    if (this.#heartbeatTimer !== undefined) clearInterval(this.#heartbeatTimer);
-    this.#heartbeatTimer = undefined;
-    if (this.#probeTimer !== undefined) clearTimeout(this.#probeTimer);
-    this.#probeTimer = undefined;
-    const s = this.#socket;
-    if (this.#pongListener && s && supportsPing(s)) {
-      const off = (s.off ?? s.removeListener) as ((ev: 'pong', l: () => void) => void) | undefined;
-      off?.call(s, 'pong', this.#pongListener);
-    }
-    this.#pongListener = undefined;
+    this.#auth.end(error);
+    if (socket && socket.readyState !== 3) this.#closing = closeGracefully(socket, CloseCode.NORMAL, reason);
   }
 
   // ---------------------------------------------------------------- misc
 
-  #setState(state: ConnectionState): void {
-    const previous = this.#state;
-    if (previous === state) return;
-    this.#state = state;
-    this.emit('state', { state, previous }, this.#onListenerError);
+  readonly #nextIdFn = (): string => this.#nextId();
+
+  get #state(): ConnectionState {
+    return this.#conn.phase;
   }
 
   #onListenerError = (err: unknown): void => {
@@ -1080,48 +542,12 @@ export class RequestReplyClient<Ops extends OperationMapShape<Ops>> extends Type
   };
 
   toJSON(): Record<string, unknown> {
-    return { url: safeUrl(this.url), state: this.#state };
+    return { url: this.#safeUrl, state: this.#state };
   }
 
   [INSPECT](): string {
-    return `${this.constructor.name} { url: ${JSON.stringify(safeUrl(this.url))}, state: ${JSON.stringify(this.#state)} }`;
+    return `${this.constructor.name} { url: ${JSON.stringify(this.#safeUrl)}, state: ${JSON.stringify(this.#state)} }`;
   }
 }
 
-function positive(v: number | undefined, dflt: number, name: string): number {
-  if (v === undefined) return dflt;
-  if (!(v > 0)) throw new RangeError(`${name} must be > 0`);
-  return v;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function safeCall(fn: (() => string | undefined) | undefined): string | undefined {
-  try {
-    return fn?.();
-  } catch {
-    return undefined;
-  }
-}
-
-function randomBase36(random: () => number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += Math.floor(random() * 36).toString(36);
-  return s;
-}
-
-/** The URL without userinfo or query (which could carry credentials). */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return '[invalid url]';
-  }
-}
+function noop(): void {}

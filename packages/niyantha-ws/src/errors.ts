@@ -1,6 +1,7 @@
 // Typed errors of the WebSocket client, built on @s2sdk/core's error classes: messages are
 // scrubbed of every known secret, and `toJSON`/`util.inspect` render only safe fields.
 // Nothing here is ever built from the authentication frame.
+import { TRANSIENT_AUTH_CODES as PROTOCOL_TRANSIENT_AUTH_CODES, type ErrorPayload } from '@s2sdk/ws-protocol';
 import { AbortedError, AuthenticationError, KEY_REJECTED, NetworkError, S2sdkError, TimeoutError, redact, type KeyRejected, type KeyRejectionReason } from '@s2sdk/core';
 
 /** Base class of the errors that only this package throws. */
@@ -8,12 +9,8 @@ export class NiyanthaWsError extends S2sdkError {
   override readonly code: string = 'WS_ERROR';
 }
 
-/** The server's error payload (`{ code, message, details? }`). */
-export interface WsErrorPayload {
-  code: string;
-  message: string;
-  details?: unknown;
-}
+/** The server's error payload (`{ code, message, details? }`): the protocol's ErrorPayload (`@s2sdk/ws-protocol`). */
+export type WsErrorPayload = ErrorPayload;
 
 /**
  * The server answered a request with an error reply (e.g. `{ type: "error" }`).
@@ -99,8 +96,8 @@ export class WsKeyRejectedError<Payload = WsErrorPayload> extends WsRequestError
   }
 }
 
-/** `auth.failure` codes after which reconnecting is worth it (default set). Every other code is fatal. */
-export const TRANSIENT_AUTH_CODES: readonly string[] = ['rate_limited', 'internal_error', 'unavailable'];
+/** `auth.failure` codes after which reconnecting is worth it (default set, from `@s2sdk/ws-protocol`). Every other code is fatal. */
+export const TRANSIENT_AUTH_CODES: readonly string[] = PROTOCOL_TRANSIENT_AUTH_CODES;
 
 /** Error codes that mean the socket's key was revoked or expired (default set). */
 export const KEY_REJECTED_CODES: readonly string[] = ['api_key_revoked', 'api_key_expired'];
@@ -274,5 +271,35 @@ export class StreamOverflowError extends NiyanthaWsError {
   }
   protected override safeFields(): Record<string, unknown> {
     return { requestType: this.requestType, requestId: this.requestId, limit: this.limit };
+  }
+}
+
+/** What the client knows when it shuts down (see ShutdownReason of connection-state.ts). */
+export interface ShutdownContext {
+  /** The URL as errors may show it. */
+  readonly url: string;
+  /** The caller's error (close(), abort, local failure, refused credentials). */
+  readonly error?: unknown;
+  readonly cause?: unknown;
+  readonly code?: number | undefined;
+  readonly reason?: string | undefined;
+}
+
+/** The error every pending request and `connect()` waiter gets when the client shuts down for `reason`. */
+export function shutdownError(reason: 'closed' | 'auth-failed' | 'connect-failed' | 'connection-lost' | 'reconnect-exhausted', attempts: number | undefined, ctx: ShutdownContext): unknown {
+  const { code, reason: closeReason, cause } = ctx;
+  switch (reason) {
+    case 'closed':
+    case 'auth-failed':
+      return ctx.error;
+    case 'connect-failed': {
+      if (cause instanceof ConnectError) return cause;
+      const detail = code !== undefined ? ` (close code ${code}${closeReason ? `: ${closeReason}` : ''})` : '';
+      return new ConnectError(`could not connect to ${ctx.url}${detail}`, { cause });
+    }
+    case 'connection-lost':
+      return new ConnectionLostError(undefined, undefined, code, closeReason, { cause });
+    case 'reconnect-exhausted':
+      return new ReconnectFailedError(attempts ?? 0, { cause });
   }
 }

@@ -1,5 +1,5 @@
 // @s2sdk/niyantha-ws — typed request/reply WebSocket client for the Niyantha Account S2S API.
-export { RequestReplyClient, safeUrl, type AuthConfig, type AuthCredentials, type ClientEvents, type FrameValidator, type HeartbeatConfig, type RequestReplyClientOptions } from './client.js';
+export { RequestReplyClient, safeUrl, type AuthConfig, type AuthCredentials, type AuthOutcome, type ClientEvents, type FrameValidator, type HeartbeatConfig, type RequestReplyClientOptions } from './client.js';
 export {
   NiyanthaWsClient,
   createNiyanthaWsClient,

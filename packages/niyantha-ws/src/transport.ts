@@ -1,7 +1,7 @@
 // Picks the WebSocket implementation: an injected constructor, else the global one
 // (browsers, Node >= 22), else the optional peer `ws` loaded lazily. The specifier is kept
 // out of static analysis so browser bundles never include `ws` or node builtins.
-import type { WebSocketConstructor } from './types.js';
+import type { WebSocketConstructor, WebSocketLike } from './types.js';
 import { ConnectError } from './errors.js';
 
 let cachedWs: Promise<WebSocketConstructor> | undefined;
@@ -47,4 +47,55 @@ export function hardClose(socket: { close(code?: number, reason?: string): void 
   } catch {
     /* already closed */
   }
+}
+
+/** What the client does with a socket's events. */
+export interface SocketHandlers {
+  open(): void;
+  message(data: unknown): void;
+  error(error: unknown): void;
+  close(code: number, reason: string): void;
+}
+
+/** Wires `handlers` to the socket's events (WHATWG-style `on*` properties, which `ws` has too). */
+export function attachSocket(socket: WebSocketLike, handlers: SocketHandlers): void {
+  socket.onopen = () => handlers.open();
+  socket.onmessage = (ev) => handlers.message(ev.data);
+  socket.onerror = (ev) => handlers.error((ev as { error?: unknown })?.error ?? ev);
+  socket.onclose = (ev) => handlers.close(ev.code, ev.reason);
+}
+
+/** Unwires a socket; errors it reports later are swallowed. */
+export function detachSocket(socket: WebSocketLike): void {
+  socket.onopen = null;
+  socket.onmessage = null;
+  socket.onerror = () => {};
+  socket.onclose = null;
+}
+
+const CLOSED = 3;
+
+/**
+ * Closes with the closing handshake; resolves when closed, or after `graceMs` (then hard-closes):
+ * a peer that never completes the handshake must not hold `close()` forever.
+ */
+export function closeGracefully(socket: WebSocketLike, code: number, reason: string, graceMs = 2000): Promise<void> {
+  if (socket.readyState === CLOSED) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(() => {
+      hardClose(socket, code, reason);
+      resolve();
+    }, graceMs);
+    (t as { unref?: () => void }).unref?.();
+    socket.onclose = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    try {
+      socket.close(code, reason);
+    } catch {
+      hardClose(socket, code, reason);
+      resolve();
+    }
+  });
 }

@@ -4,6 +4,7 @@
 // interface keyed by request type and a runtime `operationTable`. The runtime in this
 // package is generic over any map of that shape, so it can be exercised with a small
 // hand-written map in tests and bound to the Niyantha map in `niyantha.ts`.
+import type { EventEnvelope } from '@s2sdk/ws-protocol';
 
 /** Type-level description of one request/reply operation (payload types, not envelopes). */
 export interface OperationShape {
@@ -66,12 +67,8 @@ export type ReplyPayload<Ops extends OperationMapShape<Ops>, T extends keyof Ops
 export type ChunkPayload<Ops extends OperationMapShape<Ops>, T extends keyof Ops> = Ops[T]['chunk'];
 export type ErrorPayload<Ops extends OperationMapShape<Ops>, T extends keyof Ops> = Ops[T]['error'];
 
-/** The wire envelope of every frame. */
-export interface Envelope<P = unknown> {
-  type: string;
-  requestId?: string;
-  payload: P;
-}
+/** The wire envelope of every frame (the protocol's EventEnvelope: `requestId` is absent on events). */
+export type Envelope<P = unknown> = EventEnvelope<string, P>;
 
 /** Structured logger (console, pino, winston fit); messages are scrubbed and fields redacted before it sees them. */
 export type { Logger } from '@s2sdk/core';

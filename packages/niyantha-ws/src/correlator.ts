@@ -1,0 +1,129 @@
+// The correlator: requests awaiting their final reply, keyed by requestId, each with its
+// timeout and abort signal. Replies are matched by one Map lookup. Ids are never reused within
+// a client, so a reply arriving after its request ended matches nothing; the ids of recently
+// ended requests are remembered (bounded) so such late replies are recognised and dropped.
+import { RequestAbortedError, RequestTimeoutError } from './errors.js';
+import type { OperationTableEntry } from './types.js';
+
+/** One request awaiting its reply (or waiting in the send queue). */
+export interface Pending {
+  readonly id: string;
+  readonly type: string;
+  readonly entry: OperationTableEntry;
+  /** The encoded frame ('' for the login, whose frame holds the secret and is not kept). */
+  readonly frame: string;
+  /** Sent by the client itself (login, heartbeat probe): not counted as in flight. */
+  readonly internal: boolean;
+  resolve(payload: unknown): void;
+  reject(error: unknown): void;
+  onChunk: ((payload: unknown) => void) | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Timeout of the final reply (for streams: of inactivity); 0 or Infinity for none. */
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Written to a socket (a queued request is not). */
+  sent: boolean;
+  /** Public key of the session the request was sent in. */
+  sessionKey: string | undefined;
+}
+
+/** A new pending request (not sent, no timer yet: `Correlator.add` arms it). */
+export function newPending(
+  id: string,
+  type: string,
+  entry: OperationTableEntry,
+  frame: string,
+  internal: boolean,
+  resolve: (payload: unknown) => void,
+  reject: (error: unknown) => void,
+  onChunk: ((payload: unknown) => void) | undefined,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Pending {
+  return { id, type, entry, frame, internal, resolve, reject, onChunk, timer: undefined, timeoutMs, signal, onAbort: undefined, sent: false, sessionKey: undefined };
+}
+
+/** How many ended request ids are remembered to recognise late replies. */
+export const ENDED_MEMORY = 512;
+
+export class Correlator {
+  readonly #pending = new Map<string, Pending>();
+  readonly #ended = new Map<string, string>();
+  readonly #onForget: (p: Pending) => void;
+
+  /** `onForget` is called for every request as it settles (e.g. to take it out of the send queue). */
+  constructor(onForget: (p: Pending) => void) {
+    this.#onForget = onForget;
+  }
+
+  /** Number of pending requests (sent or queued, internal ones included). */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  get(id: string): Pending | undefined {
+    return this.#pending.get(id);
+  }
+
+  /** Why the request `id` ended, when it ended recently after being sent (a late reply is expected). */
+  whyEnded(id: string): string | undefined {
+    return this.#ended.get(id);
+  }
+
+  /** Requests sent and awaiting their reply, the client's own excluded. */
+  inFlight(): number {
+    let n = 0;
+    for (const p of this.#pending.values()) if (p.sent && !p.internal) n++;
+    return n;
+  }
+
+  /** Tracks `p`: arms its timeout and listens to its abort signal. */
+  add(p: Pending): void {
+    this.#pending.set(p.id, p);
+    if (p.timeoutMs > 0 && Number.isFinite(p.timeoutMs)) this.#arm(p);
+    const signal = p.signal;
+    if (signal) {
+      p.onAbort = () => this.settle(p, new RequestAbortedError(p.type, p.id, { cause: signal.reason }), false, 'aborted');
+      signal.addEventListener('abort', p.onAbort, { once: true });
+    }
+  }
+
+  /** Restarts the (inactivity) timeout of `p`, e.g. on a stream chunk. */
+  touch(p: Pending): void {
+    if (p.timer === undefined) return;
+    clearTimeout(p.timer);
+    this.#arm(p);
+  }
+
+  #arm(p: Pending): void {
+    p.timer = setTimeout(() => this.settle(p, new RequestTimeoutError(p.type, p.id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
+  }
+
+  /**
+   * Settles `p` exactly once and forgets it; false when it had settled already. `ended` marks its
+   * id (when it was sent) so that a late reply is recognised.
+   */
+  settle(p: Pending, outcome: unknown, ok: boolean, ended?: string): boolean {
+    if (this.#pending.get(p.id) !== p) return false;
+    this.#pending.delete(p.id);
+    this.#onForget(p);
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (p.onAbort && p.signal) p.signal.removeEventListener('abort', p.onAbort);
+    if (ended && p.sent) {
+      this.#ended.set(p.id, ended);
+      if (this.#ended.size > ENDED_MEMORY) this.#ended.delete(this.#ended.keys().next().value as string);
+    }
+    if (ok) p.resolve(outcome);
+    else p.reject(outcome);
+    return true;
+  }
+
+  /** Rejects every pending request (only the sent ones with `sentOnly`) with `errorFor(p)`. */
+  rejectAll(errorFor: (p: Pending) => unknown, ended: string, sentOnly: boolean): void {
+    for (const p of [...this.#pending.values()]) {
+      if (sentOnly && !p.sent) continue;
+      this.settle(p, errorFor(p), false, ended);
+    }
+  }
+}
