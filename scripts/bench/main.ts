@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleRows, formatBundles, type BundleRow } from './bundle.ts';
 import { runScenario, type RoundResult } from './child.ts';
-import { parseBenchArgs, selected } from './options.ts';
+import { parseBenchArgs, selected, UsageError, USAGE } from './options.ts';
 import { formatTable, ratioRows, type RatioRow } from './report.ts';
 import type { Scenario, ScenarioModule } from './types.ts';
 
@@ -48,7 +48,18 @@ function runChild(file: string, scenario: Scenario, rounds: number, scale: numbe
 }
 
 async function main() {
-  const options = parseBenchArgs(process.argv.slice(2));
+  let options;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const files = readdirSync(here).filter((f) => f.endsWith('.scenarios.ts')).sort();
   const rows: RatioRow[] = [];
   const json: { scenario: string; group: string; inFlight: number; rounds?: RoundResult[]; error?: string }[] = [];
