@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Regenerates every generated file from specs/.
+//   npm run generate                             = turbo run generate:specs: this script once, for
+//                                                  every package (a root task, cached by turbo)
 //   node scripts/generate.mjs                    all packages with an `s2sdk` spec field
 //   node scripts/generate.mjs --package <dir>    one package
 //   node scripts/generate.mjs --out <dir>        write under <dir> (mirror of the repo) instead of in place
