@@ -147,10 +147,9 @@ function asyncapiCodegenCli() {
   return codegenCli;
 }
 
-async function generateAsyncapi(p) {
+async function generateAsyncapi(p, cli) {
   const outDir = join(outRoot, p.relDir, 'src/generated');
   mkdirSync(outDir, { recursive: true });
-  const cli = await asyncapiCodegenCli();
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
@@ -183,7 +182,11 @@ if (only && targets.length === 0) {
 }
 // Stale files from removed operations must not survive: clear the generated folders first.
 for (const p of targets) rmSync(join(outRoot, p.relDir, 'src/generated'), { recursive: true, force: true });
-const asyncJobs = targets.filter((p) => p.asyncapi).map((p) => generateAsyncapi(p));
+// The AsyncAPI children are the long pole: they are running before this process loads
+// openapi-typescript (whose import alone blocks this thread for most of a second).
+const asyncTargets = targets.filter((p) => p.asyncapi);
+const cli = asyncTargets.length ? await asyncapiCodegenCli() : undefined;
+const asyncJobs = asyncTargets.map((p) => generateAsyncapi(p, cli));
 asyncJobs.forEach((j) => j.catch(() => undefined)); // awaited below; not an unhandled rejection meanwhile
 for (const p of targets) if (p.openapi) await generateOpenapi(p);
 await Promise.all(asyncJobs);
