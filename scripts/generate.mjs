@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // Regenerates every generated file from specs/.
+//   npm run generate                             = turbo run generate:specs: this script once, for
+//                                                  every package (a root task, cached by turbo)
 //   node scripts/generate.mjs                    all packages with an `s2sdk` spec field
 //   node scripts/generate.mjs --package <dir>    one package
 //   node scripts/generate.mjs --out <dir>        write under <dir> (mirror of the repo) instead of in place
 // Output is deterministic; every file starts with a do-not-edit header naming its spec.
-// One process for every OpenAPI package (openapi-typescript is loaded once); the AsyncAPI
-// generator (the slow part: the AsyncAPI parser validates the document) runs in a child
-// process started first, so the two proceed in parallel.
+// One process for every OpenAPI package (openapi-typescript is loaded once, and only when an
+// OpenAPI package is generated); the AsyncAPI generator (the slow part: the AsyncAPI parser
+// validates the document) runs in a child process started first, so the two proceed in
+// parallel. That child runs packages/asyncapi-codegen/src/cli.ts bundled to plain JavaScript by
+// esbuild (no tsx, no prior build of the package needed).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import openapiTS, { astToString } from 'openapi-typescript';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot, workspacePackages } from './lib/workspace.mjs';
 
@@ -84,7 +87,10 @@ function packageTurboConfig(pkg, { generate, test }) {
   );
 }
 
+let openapiTypescript; // loaded on first use: `--package` of an AsyncAPI package does not need it
 async function generateOpenapi(p) {
+  openapiTypescript ??= await import('openapi-typescript');
+  const { default: openapiTS, astToString } = openapiTypescript;
   const specFile = join(repoRoot, p.openapi);
   const ast = await openapiTS(pathToFileURL(specFile), {
     alphabetize: false,
@@ -106,13 +112,48 @@ async function generateOpenapi(p) {
   write(join(p.dir, 'turbo.json'), packageTurboConfig(p, specInputs(p.openapi, 'asyncapi')));
 }
 
-async function generateAsyncapi(p) {
+/**
+ * The AsyncAPI generator's CLI as one plain JavaScript file, bundled from its TypeScript sources
+ * (and those of @s2sdk/ws-protocol) by esbuild; npm dependencies stay external. A fresh clone has
+ * no build of either package, and this costs tens of milliseconds where `node --import tsx`
+ * transformed every file and hooked every module load of the parser on each run.
+ */
+let codegenCli;
+function asyncapiCodegenCli() {
+  codegenCli ??= (async () => {
+    const { build } = await import('esbuild');
+    const outfile = join(repoRoot, 'node_modules/.cache/s2sdk-generate', `asyncapi-codegen-cli.${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(repoRoot, 'packages/asyncapi-codegen/src/cli.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      tsconfig: join(repoRoot, 'tsconfig.json'), // maps @s2sdk/* to packages/*/src
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'npm-dependencies-external',
+          setup(b) {
+            b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@s2sdk/') ? undefined : { path: args.path, external: true }));
+          },
+        },
+      ],
+    });
+    process.on('exit', () => rmSync(outfile, { force: true }));
+    return outfile;
+  })();
+  return codegenCli;
+}
+
+async function generateAsyncapi(p, cli) {
   const outDir = join(outRoot, p.relDir, 'src/generated');
   mkdirSync(outDir, { recursive: true });
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'packages/asyncapi-codegen/src/cli.ts'), join(repoRoot, p.asyncapi), '--out', outDir, '--label', p.asyncapi],
+      [cli, join(repoRoot, p.asyncapi), '--out', outDir, '--label', p.asyncapi],
       { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 },
     );
     if (!values.quiet) process.stdout.write(stdout);
@@ -141,7 +182,11 @@ if (only && targets.length === 0) {
 }
 // Stale files from removed operations must not survive: clear the generated folders first.
 for (const p of targets) rmSync(join(outRoot, p.relDir, 'src/generated'), { recursive: true, force: true });
-const asyncJobs = targets.filter((p) => p.asyncapi).map((p) => generateAsyncapi(p));
+// The AsyncAPI children are the long pole: they are running before this process loads
+// openapi-typescript (whose import alone blocks this thread for most of a second).
+const asyncTargets = targets.filter((p) => p.asyncapi);
+const cli = asyncTargets.length ? await asyncapiCodegenCli() : undefined;
+const asyncJobs = asyncTargets.map((p) => generateAsyncapi(p, cli));
 asyncJobs.forEach((j) => j.catch(() => undefined)); // awaited below; not an unhandled rejection meanwhile
 for (const p of targets) if (p.openapi) await generateOpenapi(p);
 await Promise.all(asyncJobs);
