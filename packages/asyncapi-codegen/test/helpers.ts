@@ -8,7 +8,7 @@ export const fixture = (...parts: string[]) => join(pkgDir, 'test', 'fixtures', 
 /** Labels used for the committed outputs under test/generated (stable, cwd independent). */
 export const label = (name: string) => `test/fixtures/valid/${name}.yaml`;
 
-/** Runs the CLI from source (as `npm run generate` does) and returns its exit code and output. */
+/** Runs the CLI from source (`npm run generate` runs an esbuild bundle of the same file) and returns its exit code and output. */
 export function runCli(args: string[], cwd = pkgDir) {
   const res = spawnSync(process.execPath, ['--import', 'tsx', join(pkgDir, 'src', 'cli.ts'), ...args], {
     cwd,
