@@ -116,25 +116,18 @@ export class InternalServerError<TBody = unknown> extends ApiError<TBody> {
   override readonly code: string = 'SERVER_ERROR';
 }
 
+const STATUS_CLASSES: Record<number, new (init: ApiErrorInit<unknown>) => ApiError<unknown>> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
 function statusClass(status: number): new (init: ApiErrorInit<unknown>) => ApiError<unknown> {
-  switch (status) {
-    case 400:
-      return BadRequestError;
-    case 401:
-      return AuthenticationError;
-    case 403:
-      return PermissionDeniedError;
-    case 404:
-      return NotFoundError;
-    case 409:
-      return ConflictError;
-    case 422:
-      return UnprocessableEntityError;
-    case 429:
-      return RateLimitError;
-    default:
-      return status >= 500 ? InternalServerError : ApiError;
-  }
+  return STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : ApiError);
 }
 
 export type TimeoutScope = 'attempt' | 'deadline';

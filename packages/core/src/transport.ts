@@ -111,15 +111,15 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const now = options.now ?? Date.now;
   const log = safeLogger(options.logger);
 
-  // How a PlainRequest (the typed client's request on the global fetch or createNodeFetch) is
-  // sent: as is to a fetch that accepts it, as `fetch(url, init)` to the global fetch (no
-  // Request copy), else as a standard Request.
-  const sendPlain: (plain: PlainRequest, signal: AbortSignal) => Promise<Response> =
+  // How a PlainRequest (the typed client's request) is sent: as is to a fetch that accepts it
+  // (createNodeFetch), as `fetch(url, init)` to the global fetch (no Request copy), else as one
+  // standard Request per attempt (the serialized body is kept: no clone to re-send it).
+  const sendPlain: (plain: PlainRequest, attempt: Attempt) => Promise<Response> =
     (baseFetch as { [ACCEPTS_PLAIN]?: boolean })[ACCEPTS_PLAIN] === true
-      ? (plain, signal) => baseFetch(plain as unknown as Request, { signal })
+      ? (plain, attempt) => baseFetch(plain as unknown as Request, { signal: attempt as unknown as AbortSignal })
       : baseFetch === globalThis.fetch
-        ? (plain, signal) => globalThis.fetch(plain.url, plain.init(signal))
-        : (plain, signal) => baseFetch(plain.toRequest(), { signal });
+        ? (plain, attempt) => globalThis.fetch(plain.url, plain.init(attempt.signal))
+        : (plain, attempt) => baseFetch(plain.toRequest(), lazyInit(attempt));
 
   return async function transport(input: Request, init?: RequestInit): Promise<Response> {
     const request = init ? new Request(isPlainRequest(input) ? input.toRequest() : input, init) : input;
@@ -145,29 +145,27 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       if (remaining <= 0) throw new TimeoutError('deadline', deadlineMs);
       const attemptTimeout = Math.min(timeoutMs, remaining);
       const scope = attemptTimeout < timeoutMs ? 'deadline' : 'attempt';
-      const controller = new AbortController();
-      const onCallerAbort = callerSignal ? () => controller.abort(callerSignal.reason) : undefined;
+      // The attempt's AbortSignal is made when the fetch reads `init.signal` (the global fetch
+      // and createNodeFetch always do; a test double may not) or when the caller has a signal.
+      // The attempt's AbortSignal is made only when the fetch reads `init.signal` (the global
+      // fetch does; createNodeFetch takes the attempt itself; a test double may not read it).
+      const state = new Attempt();
+      const onCallerAbort = callerSignal ? () => state.abort(callerSignal.reason) : undefined;
       if (onCallerAbort) callerSignal!.addEventListener('abort', onCallerAbort, { once: true });
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs));
-      }, attemptTimeout);
+      const timer = setTimeout(timeOut, attemptTimeout, state, scope, scope === 'deadline' ? deadlineMs : timeoutMs);
       const canRetry = attempt < maxRetries;
       let response: Response | undefined;
       let retryDelay: number | undefined;
       let failure: S2sdkError | undefined;
       try {
-        response = await (plain
-          ? sendPlain(plain, controller.signal)
-          : baseFetch(attempt === 0 ? request : pristine ? pristine.clone() : request, { signal: controller.signal }));
+        response = await (plain ? sendPlain(plain, state) : baseFetch(attempt === 0 ? request : pristine ? pristine.clone() : request, lazyInit(state)));
         retryDelay = canRetry && retrySafe && resendable && retryStatus(response.status) ? statusRetryDelay(response, attempt, target, deadlineAt) : undefined;
         // The body is read while the attempt's timeout and the caller's signal still apply:
         // a server that sends headers and then stalls cannot hang the call.
         if (retryDelay === undefined) response = await readBody(response);
       } catch (err) {
         response = undefined;
-        if (timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
+        if (state.timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
         else if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
         else if (err instanceof S2sdkError) failure = err;
         else failure = new NetworkError(`${target} failed: ${describeNetworkError(err)}`, { cause: err });
@@ -211,19 +209,66 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   }
 }
 
+/**
+ * One attempt, aborted by its timeout or the caller's signal. It is itself the minimal signal
+ * createNodeFetch reads (`aborted`, `reason`, one 'abort' listener at a time); a real
+ * AbortSignal (costly on Node) is made only when a fetch reads `signal`.
+ */
+class Attempt {
+  timedOut = false;
+  aborted = false;
+  reason: unknown;
+  private l: (() => void) | undefined;
+  private ac: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.ac) {
+      this.ac = new AbortController();
+      if (this.aborted) this.ac.abort(this.reason);
+    }
+    return this.ac.signal;
+  }
+
+  addEventListener(_type: 'abort', fn: () => void): void {
+    this.l = fn;
+  }
+
+  removeEventListener(_type: 'abort', fn: () => void): void {
+    if (this.l === fn) this.l = undefined;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.ac?.abort(reason);
+    this.l?.();
+  }
+}
+
+/** `{ signal }` whose signal is made only if the fetch reads it (spreading the init reads it). */
+const lazyInit = (attempt: Attempt): RequestInit => ({
+  get signal() {
+    return attempt.signal;
+  },
+});
+
+function timeOut(attempt: Attempt, scope: 'attempt' | 'deadline', ms: number): void {
+  attempt.timedOut = true;
+  attempt.abort(new TimeoutError(scope, ms));
+}
+
 function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
-  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AbortedError(undefined, { cause: signal.reason }));
-    const onAbort = () => {
+    const end = () => {
       clearTimeout(timer);
-      reject(new AbortedError(undefined, { cause: signal.reason }));
+      signal?.removeEventListener('abort', end);
+      if (signal?.aborted) reject(new AbortedError(undefined, { cause: signal.reason }));
+      else resolve();
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(end, ms);
+    if (signal?.aborted) end();
+    else signal?.addEventListener('abort', end, { once: true });
   });
 }
 
