@@ -117,11 +117,10 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
   // over in `pending`. Once there is middleware they run as the first middleware.
   const prepare =
     (operations || auth) &&
-    (async (request: Request, schemaPath: string): Promise<undefined> => {
+    ((request: Request, schemaPath: string): void | Promise<void> => {
       const operation = operations?.[`${request.method} ${schemaPath}`];
       if (operation && operation.idempotent !== undefined) requestHints.set(request, { idempotent: operation.idempotent });
-      if (auth) await auth({ request, schemaPath, operation });
-      return undefined;
+      return auth?.({ request, schemaPath, operation });
     });
   let pending: string | undefined;
   // Error responses are recorded with their request (for messages); a 2xx that is not JSON
@@ -130,6 +129,7 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
   const send = async (request: Request, json: boolean): Promise<Response> => {
     const schemaPath = pending;
     pending = undefined;
+    // `prepare` is not async: a synchronous auth hook adds no promise of its own.
     if (schemaPath !== undefined) await prepare!(request, schemaPath);
     const response = await transport(request);
     if (!response.ok) responseRequests.set(response, { method: request.method, url: request.url });
@@ -150,7 +150,7 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
   // `pending` is set only while the hints and the hook run in `send` (never without them).
   let hooked = !prepare;
   const hook = () => {
-    if (!hooked) raw.use({ onRequest: ({ request, schemaPath }) => prepare!(request, schemaPath) });
+    if (!hooked) raw.use({ onRequest: ({ request, schemaPath }) => prepare!(request, schemaPath) as Promise<undefined> | undefined });
     hooked = true;
   };
   const use = (...middleware: Middleware[]) => {

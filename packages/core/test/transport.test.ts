@@ -372,6 +372,18 @@ describe('createApiClient typed failures', () => {
     expect(new Set(server.requests.map((r) => r.headers['x-api-key']))).toEqual(new Set(['pk']));
   });
 
+  it('an async auth hook is awaited before the request is sent, with and without middleware', async () => {
+    server = await startHttpServer((req, res) => sendJson(res, 200, { key: req.headers['x-api-key'] ?? null }));
+    const auth = async ({ request }: { request: Request }) => {
+      await new Promise((r) => setTimeout(r, 5));
+      request.headers.set('x-api-key', 'pk-async');
+    };
+    const plain = looseClient({ baseUrl: server.url, auth });
+    const withMw = looseClient({ baseUrl: server.url, auth, middleware: [{ onRequest: () => undefined }] });
+    expect(await unwrap(plain.GET('/a'))).toEqual({ key: 'pk-async' });
+    expect(await unwrap(withMw.GET('/a'))).toEqual({ key: 'pk-async' });
+  });
+
   it('a request body serializer that throws leaves no schema path behind for the next call', async () => {
     server = await startHttpServer((_req, res) => sendJson(res, 200, {}));
     const seen: string[] = [];
