@@ -82,7 +82,7 @@ export class ApiError<TBody = unknown> extends S2sdkError {
 
   /** The subclass for the status. */
   static from<TBody>(init: ApiErrorInit<TBody>): ApiError<TBody> {
-    const Ctor = statusClass(init.status);
+    const Ctor = STATUS_CLASSES[init.status] ?? (init.status >= 500 ? InternalServerError : ApiError);
     return new Ctor(init) as ApiError<TBody>;
   }
 }
@@ -125,10 +125,6 @@ const STATUS_CLASSES: Record<number, new (init: ApiErrorInit<unknown>) => ApiErr
   422: UnprocessableEntityError,
   429: RateLimitError,
 };
-
-function statusClass(status: number): new (init: ApiErrorInit<unknown>) => ApiError<unknown> {
-  return STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : ApiError);
-}
 
 export type TimeoutScope = 'attempt' | 'deadline';
 

@@ -22,8 +22,11 @@ export class PlainRequest {
   /** The serialized body as given (null when none). */
   readonly rawBody: PlainBody | null;
   #used = false;
+  /** The init as given: its other fields (credentials, cache, keepalive…) go to the fetch too. */
+  readonly #source: RequestInit;
 
   constructor(url: string | URL, init: RequestInit = {}) {
+    this.#source = init;
     this.url = String(url);
     this.method = (init.method ?? 'GET').toUpperCase();
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
@@ -40,7 +43,7 @@ export class PlainRequest {
 
   /** The RequestInit for `fetch(url, init)`. */
   init(signal?: AbortSignal): RequestInit & { duplex?: 'half' } {
-    const init: RequestInit & { duplex?: 'half' } = { method: this.method, headers: this.headers, redirect: this.redirect, signal: signal ?? this.signal };
+    const init: RequestInit & { duplex?: 'half' } = { ...this.#source, method: this.method, headers: this.headers, signal: signal ?? this.signal, body: undefined };
     if (this.rawBody !== null) {
       init.body = this.rawBody;
       if (this.rawBody instanceof ReadableStream) init.duplex = 'half';

@@ -195,6 +195,23 @@ describe('typed client on a custom fetch', () => {
     expect(s.requests.map((r) => r.body)).toEqual(['{"a":1}', '{"a":1}']);
   });
 
+  it('per-call RequestInit fields (credentials, cache) reach the fetch', async () => {
+    const seen: Request[] = [];
+    const client = looseClient({
+      baseUrl: 'http://stub.test',
+      fetch: async (input: Request) => {
+        seen.push(input);
+        return new Response('{}', { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    await unwrap(client.GET('/x', { credentials: 'omit', cache: 'no-store' }));
+    expect([seen[0]!.credentials, seen[0]!.cache, seen[0]!.redirect]).toEqual(['omit', 'no-store', 'follow']);
+    const plain = new PlainRequest('http://x.test/', { method: 'post', body: '{}', credentials: 'omit', redirect: 'manual' });
+    expect(plain.toRequest().credentials).toBe('omit');
+    expect(plain.toRequest().redirect).toBe('manual');
+    expect(plain.clone().toRequest().redirect).toBe('manual');
+  });
+
   it('works with a test double that never reads the signal', async () => {
     const client = looseClient({ baseUrl: 'http://stub.test', fetch: async () => new Response('{"id":1}', { headers: { 'content-type': 'application/json' } }) });
     expect(await unwrap(client.GET('/x'))).toEqual({ id: 1 });
