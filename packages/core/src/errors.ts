@@ -203,7 +203,8 @@ export function isS2sdkError(err: unknown): err is S2sdkError {
   return err instanceof S2sdkError;
 }
 
-function stripQuery(url: string): string {
+/** @internal The URL without its query string (for messages and logs). */
+export function stripQuery(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
 }

@@ -1,6 +1,6 @@
 // The resilient transport: a fetch-compatible function that adds a per-attempt
 // timeout, an overall deadline, caller AbortSignal support and safe retries.
-import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, TimeoutError } from './errors.js';
+import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, stripQuery, TimeoutError } from './errors.js';
 import { backoffDelay, checkBackoffPolicy, REST_BACKOFF } from './backoff.js';
 import { safeLogger, type Logger } from './logger.js';
 import { BUFFERED_BODY, MemoryResponse } from './memory-response.js';
@@ -77,7 +77,6 @@ export function requestNeverSent(err: unknown): boolean {
   return err instanceof NetworkError && err.errno !== undefined && NOT_SENT_CODES.has(err.errno);
 }
 
-const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, maxRetryAfterMs: 60_000 };
 
 // 409 is not retried by default: most conflicts (an order transition not allowed from its
 // status, an update conflict) answer the same way every time. Add it to `statuses` for APIs
@@ -94,17 +93,17 @@ function defaultRetryStatus(status: number): boolean {
 export function createTransport(options: TransportOptions = {}): FetchLike {
   const baseFetch = (options.fetch ?? globalThis.fetch) as FetchLike;
   if (typeof baseFetch !== 'function') throw new TypeError('createTransport: no fetch implementation available; pass `fetch`');
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
+  const timeoutMs = options.timeoutMs ?? 30_000; // defaults: 30 s per attempt, 2 min per call, 2 retries, Retry-After up to 60 s
+  const deadlineMs = options.deadlineMs ?? 120_000;
   const retry = options.retry === false ? undefined : options.retry ?? {};
-  const maxRetries = retry ? (retry.maxRetries ?? DEFAULTS.maxRetries) : 0;
+  const maxRetries = retry ? (retry.maxRetries ?? 2) : 0;
   const policy = {
     initialDelayMs: retry?.initialDelayMs ?? REST_BACKOFF.initialDelayMs,
     maxDelayMs: retry?.maxDelayMs ?? REST_BACKOFF.maxDelayMs,
     factor: REST_BACKOFF.factor,
   };
   checkBackoffPolicy(policy, 'retry');
-  const maxRetryAfterMs = retry?.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
+  const maxRetryAfterMs = retry?.maxRetryAfterMs ?? 60_000;
   const statuses = retry?.statuses;
   const retryStatus = typeof statuses === 'function' ? statuses : statuses ? (s: number) => statuses.includes(s) : defaultRetryStatus;
   const random = options.random ?? Math.random;
@@ -138,7 +137,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     const pristine =
       !plain && hasBody && maxRetries > 0 && (retrySafe || !LARGE_BODY_TYPE.test(request.headers.get('content-type') ?? '')) ? request.clone() : undefined;
     const resendable = !hasBody || (plain ? plain.replayable && (retrySafe || !LARGE_BODY_TYPE.test(plain.headers.get('content-type') ?? '')) : pristine !== undefined);
-    const target = `${request.method} ${urlForLog(request.url)}`;
+    const target = `${request.method} ${stripQuery(request.url)}`;
 
     for (let attempt = 0; ; attempt++) {
       const remaining = deadlineAt - now();
@@ -270,11 +269,6 @@ function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
     if (signal?.aborted) end();
     else signal?.addEventListener('abort', end, { once: true });
   });
-}
-
-function urlForLog(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }
 
 function describeNetworkError(err: unknown): string {
