@@ -4,7 +4,7 @@ import createClient, { type FetchResponse, type MaybeOptionalInit, type Middlewa
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { ApiError, ConfigurationError, MalformedResponseError, S2sdkError } from './errors.js';
 import type { Logger } from './logger.js';
-import { ACCEPTS_PLAIN, PlainRequest } from './plain-request.js';
+import { PlainRequest } from './plain-request.js';
 import { createTransport, requestHints, type FetchLike, type RetryOptions, type TransportOptions } from './transport.js';
 
 export type { Middleware };
@@ -104,14 +104,33 @@ const JSON_TYPE = /[/+]json(\s*;|$)/i;
 
 export function createApiClient<Paths extends {}>(options: ApiClientOptions): ApiClient<Paths> {
   const transport: FetchLike = createTransport(options);
-  const base = options.fetch ?? globalThis.fetch;
-  // On the global fetch and on createNodeFetch() the request stays plain (serialized body and
-  // headers as values, see plain-request.ts); any other fetch gets standard Requests.
-  const plain = base === globalThis.fetch || (base as { [ACCEPTS_PLAIN]?: boolean })[ACCEPTS_PLAIN] === true;
+  // The request stays plain (serialized body and headers as values, see plain-request.ts): the
+  // transport hands it to the global fetch as `fetch(url, init)`, to createNodeFetch() as is,
+  // and to any other fetch as one standard Request per attempt (no clone to re-send it).
+  // Error responses are recorded with their request (for messages); a 2xx that is not JSON
+  // (an HTML error page from a proxy) is a typed error, not a SyntaxError. Done in the fetch
+  // openapi-fetch calls rather than in a middleware: no middleware, openapi-fetch's short path.
+  const { operations, auth } = options;
+  // The per-operation hints and the auth hook run before any middleware. Without middleware they
+  // run in the fetch openapi-fetch calls (its short path, no middleware machinery): openapi-fetch
+  // builds the request and calls that fetch synchronously, so the call's schema path is handed
+  // over in `pending`. Once there is middleware they run as the first middleware.
+  const prepare =
+    (operations || auth) &&
+    ((request: Request, schemaPath: string): void | Promise<void> => {
+      const operation = operations?.[`${request.method} ${schemaPath}`];
+      if (operation && operation.idempotent !== undefined) requestHints.set(request, { idempotent: operation.idempotent });
+      return auth?.({ request, schemaPath, operation });
+    });
+  let pending: string | undefined;
   // Error responses are recorded with their request (for messages); a 2xx that is not JSON
   // (an HTML error page from a proxy) is a typed error, not a SyntaxError. Done in the fetch
   // openapi-fetch calls rather than in a middleware: no middleware, openapi-fetch's short path.
   const send = async (request: Request, json: boolean): Promise<Response> => {
+    const schemaPath = pending;
+    pending = undefined;
+    // `prepare` is not async: a synchronous auth hook adds no promise of its own.
+    if (schemaPath !== undefined) await prepare!(request, schemaPath);
     const response = await transport(request);
     if (!response.ok) responseRequests.set(response, { method: request.method, url: request.url });
     else if (json && response.status !== 204) {
@@ -126,27 +145,31 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
     baseUrl: options.baseUrl,
     fetch: sendJson,
     headers: options.headers,
-    ...(plain ? { Request: PlainRequest as unknown as typeof Request } : {}),
+    Request: PlainRequest as unknown as typeof Request,
   });
-  const { operations, auth } = options;
-  if (operations || auth) {
-    raw.use({
-      async onRequest({ request, schemaPath }) {
-        const operation = operations?.[`${request.method} ${schemaPath}`];
-        if (operation && operation.idempotent !== undefined) requestHints.set(request, { idempotent: operation.idempotent });
-        if (auth) await auth({ request, schemaPath, operation });
-        return undefined;
-      },
-    });
-  }
-  if (options.middleware?.length) raw.use(...options.middleware);
+  // `pending` is set only while the hints and the hook run in `send` (never without them).
+  let hooked = !prepare;
+  const hook = () => {
+    if (!hooked) raw.use({ onRequest: ({ request, schemaPath }) => prepare!(request, schemaPath) as Promise<undefined> | undefined });
+    hooked = true;
+  };
+  const use = (...middleware: Middleware[]) => {
+    hook();
+    raw.use(...middleware);
+  };
+  if (options.middleware?.length) use(...options.middleware);
 
-  const client = { use: raw.use.bind(raw), eject: raw.eject.bind(raw) } as Record<string, unknown>;
+  const client = { use, eject: raw.eject.bind(raw) } as Record<string, unknown>;
   for (const m of METHODS) {
     const call = raw[m] as (url: string, init?: unknown) => Promise<unknown>;
-    // Only JSON bodies are checked for a JSON content type (the default `parseAs`).
-    client[m] = (url: string, init?: { parseAs?: string }) =>
-      call(url, init?.parseAs !== undefined && init.parseAs !== 'json' ? { ...init, fetch: sendOther } : init).catch(toTypedError);
+    client[m] = (url: string, init?: { parseAs?: string; middleware?: Middleware[] }) => {
+      if (init?.middleware?.length) hook();
+      pending = hooked ? undefined : url;
+      // Only JSON bodies are checked for a JSON content type (the default `parseAs`).
+      const result = call(url, init?.parseAs !== undefined && init.parseAs !== 'json' ? { ...init, fetch: sendOther } : init);
+      pending = undefined;
+      return result.catch(toTypedError);
+    };
   }
   return client as unknown as ApiClient<Paths>;
 }

@@ -82,7 +82,7 @@ export class ApiError<TBody = unknown> extends S2sdkError {
 
   /** The subclass for the status. */
   static from<TBody>(init: ApiErrorInit<TBody>): ApiError<TBody> {
-    const Ctor = statusClass(init.status);
+    const Ctor = STATUS_CLASSES[init.status] ?? (init.status >= 500 ? InternalServerError : ApiError);
     return new Ctor(init) as ApiError<TBody>;
   }
 }
@@ -116,26 +116,15 @@ export class InternalServerError<TBody = unknown> extends ApiError<TBody> {
   override readonly code: string = 'SERVER_ERROR';
 }
 
-function statusClass(status: number): new (init: ApiErrorInit<unknown>) => ApiError<unknown> {
-  switch (status) {
-    case 400:
-      return BadRequestError;
-    case 401:
-      return AuthenticationError;
-    case 403:
-      return PermissionDeniedError;
-    case 404:
-      return NotFoundError;
-    case 409:
-      return ConflictError;
-    case 422:
-      return UnprocessableEntityError;
-    case 429:
-      return RateLimitError;
-    default:
-      return status >= 500 ? InternalServerError : ApiError;
-  }
-}
+const STATUS_CLASSES: Record<number, new (init: ApiErrorInit<unknown>) => ApiError<unknown>> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
 
 export type TimeoutScope = 'attempt' | 'deadline';
 
@@ -214,7 +203,8 @@ export function isS2sdkError(err: unknown): err is S2sdkError {
   return err instanceof S2sdkError;
 }
 
-function stripQuery(url: string): string {
+/** @internal The URL without its query string (for messages and logs). */
+export function stripQuery(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
 }

@@ -48,7 +48,10 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     // The typed client's PlainRequest: a string or bytes body is written as is (no stream
     // round trip); other bodies (FormData, Blob, streams) are encoded by a standard Request.
     const direct = isPlainRequest(input) && !init?.body && directBody(input.rawBody) ? input : undefined;
-    const request = direct ?? (input instanceof Request && !init?.body ? input : new Request(isPlainRequest(input) ? input.toRequest() : input, init));
+    const plain = isPlainRequest(input) && !init?.body ? input : undefined;
+    const request = direct ?? (input instanceof Request && !init?.body ? input : plain ? plain.toRequest() : new Request(isPlainRequest(input) ? input.toRequest() : input, init));
+    // From the transport `signal` is its attempt, a minimal signal: only `aborted`, `reason` and
+    // add/removeEventListener('abort') are used here (it never goes into a Request).
     const signal = init?.signal ?? request.signal;
     if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
     let method = request.method;

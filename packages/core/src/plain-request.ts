@@ -22,6 +22,8 @@ export class PlainRequest {
   /** The serialized body as given (null when none). */
   readonly rawBody: PlainBody | null;
   #used = false;
+  /** The other fields of the init (credentials, cache, keepalive…): they go to the fetch too. */
+  #extra: Record<string, unknown> | undefined;
 
   constructor(url: string | URL, init: RequestInit = {}) {
     this.url = String(url);
@@ -31,6 +33,7 @@ export class PlainRequest {
     this.redirect = init.redirect ?? 'follow';
     this.rawBody = init.body ?? null;
     if (this.rawBody !== null && (this.method === 'GET' || this.method === 'HEAD')) throw new TypeError('Request with GET/HEAD method cannot have body.');
+    for (const k in init) if (!(k in this)) (this.#extra ??= {})[k] = init[k as keyof RequestInit];
   }
 
   /** True when the body can be sent again as is (everything but a one-shot stream). */
@@ -41,6 +44,7 @@ export class PlainRequest {
   /** The RequestInit for `fetch(url, init)`. */
   init(signal?: AbortSignal): RequestInit & { duplex?: 'half' } {
     const init: RequestInit & { duplex?: 'half' } = { method: this.method, headers: this.headers, redirect: this.redirect, signal: signal ?? this.signal };
+    if (this.#extra) Object.assign(init, this.#extra);
     if (this.rawBody !== null) {
       init.body = this.rawBody;
       if (this.rawBody instanceof ReadableStream) init.duplex = 'half';

@@ -1,6 +1,6 @@
 // The resilient transport: a fetch-compatible function that adds a per-attempt
 // timeout, an overall deadline, caller AbortSignal support and safe retries.
-import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, TimeoutError } from './errors.js';
+import { AbortedError, NetworkError, parseRetryAfter, S2sdkError, stripQuery, TimeoutError } from './errors.js';
 import { backoffDelay, checkBackoffPolicy, REST_BACKOFF } from './backoff.js';
 import { safeLogger, type Logger } from './logger.js';
 import { BUFFERED_BODY, MemoryResponse } from './memory-response.js';
@@ -77,7 +77,6 @@ export function requestNeverSent(err: unknown): boolean {
   return err instanceof NetworkError && err.errno !== undefined && NOT_SENT_CODES.has(err.errno);
 }
 
-const DEFAULTS = { timeoutMs: 30_000, deadlineMs: 120_000, maxRetries: 2, maxRetryAfterMs: 60_000 };
 
 // 409 is not retried by default: most conflicts (an order transition not allowed from its
 // status, an update conflict) answer the same way every time. Add it to `statuses` for APIs
@@ -94,32 +93,32 @@ function defaultRetryStatus(status: number): boolean {
 export function createTransport(options: TransportOptions = {}): FetchLike {
   const baseFetch = (options.fetch ?? globalThis.fetch) as FetchLike;
   if (typeof baseFetch !== 'function') throw new TypeError('createTransport: no fetch implementation available; pass `fetch`');
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
+  const timeoutMs = options.timeoutMs ?? 30_000; // defaults: 30 s per attempt, 2 min per call, 2 retries, Retry-After up to 60 s
+  const deadlineMs = options.deadlineMs ?? 120_000;
   const retry = options.retry === false ? undefined : options.retry ?? {};
-  const maxRetries = retry ? (retry.maxRetries ?? DEFAULTS.maxRetries) : 0;
+  const maxRetries = retry ? (retry.maxRetries ?? 2) : 0;
   const policy = {
     initialDelayMs: retry?.initialDelayMs ?? REST_BACKOFF.initialDelayMs,
     maxDelayMs: retry?.maxDelayMs ?? REST_BACKOFF.maxDelayMs,
     factor: REST_BACKOFF.factor,
   };
   checkBackoffPolicy(policy, 'retry');
-  const maxRetryAfterMs = retry?.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
+  const maxRetryAfterMs = retry?.maxRetryAfterMs ?? 60_000;
   const statuses = retry?.statuses;
   const retryStatus = typeof statuses === 'function' ? statuses : statuses ? (s: number) => statuses.includes(s) : defaultRetryStatus;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const log = safeLogger(options.logger);
 
-  // How a PlainRequest (the typed client's request on the global fetch or createNodeFetch) is
-  // sent: as is to a fetch that accepts it, as `fetch(url, init)` to the global fetch (no
-  // Request copy), else as a standard Request.
-  const sendPlain: (plain: PlainRequest, signal: AbortSignal) => Promise<Response> =
+  // How a PlainRequest (the typed client's request) is sent: as is to a fetch that accepts it
+  // (createNodeFetch), as `fetch(url, init)` to the global fetch (no Request copy), else as one
+  // standard Request per attempt (the serialized body is kept: no clone to re-send it).
+  const sendPlain: (plain: PlainRequest, attempt: Attempt) => Promise<Response> =
     (baseFetch as { [ACCEPTS_PLAIN]?: boolean })[ACCEPTS_PLAIN] === true
-      ? (plain, signal) => baseFetch(plain as unknown as Request, { signal })
+      ? (plain, attempt) => baseFetch(plain as unknown as Request, { signal: attempt as unknown as AbortSignal })
       : baseFetch === globalThis.fetch
-        ? (plain, signal) => globalThis.fetch(plain.url, plain.init(signal))
-        : (plain, signal) => baseFetch(plain.toRequest(), { signal });
+        ? (plain, attempt) => globalThis.fetch(plain.url, plain.init(attempt.signal))
+        : (plain, attempt) => baseFetch(plain.toRequest(), lazyInit(attempt));
 
   return async function transport(input: Request, init?: RequestInit): Promise<Response> {
     const request = init ? new Request(isPlainRequest(input) ? input.toRequest() : input, init) : input;
@@ -138,36 +137,34 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     const pristine =
       !plain && hasBody && maxRetries > 0 && (retrySafe || !LARGE_BODY_TYPE.test(request.headers.get('content-type') ?? '')) ? request.clone() : undefined;
     const resendable = !hasBody || (plain ? plain.replayable && (retrySafe || !LARGE_BODY_TYPE.test(plain.headers.get('content-type') ?? '')) : pristine !== undefined);
-    const target = `${request.method} ${urlForLog(request.url)}`;
+    const target = `${request.method} ${stripQuery(request.url)}`;
 
     for (let attempt = 0; ; attempt++) {
       const remaining = deadlineAt - now();
       if (remaining <= 0) throw new TimeoutError('deadline', deadlineMs);
       const attemptTimeout = Math.min(timeoutMs, remaining);
       const scope = attemptTimeout < timeoutMs ? 'deadline' : 'attempt';
-      const controller = new AbortController();
-      const onCallerAbort = callerSignal ? () => controller.abort(callerSignal.reason) : undefined;
+      // The attempt's AbortSignal is made when the fetch reads `init.signal` (the global fetch
+      // and createNodeFetch always do; a test double may not) or when the caller has a signal.
+      // The attempt's AbortSignal is made only when the fetch reads `init.signal` (the global
+      // fetch does; createNodeFetch takes the attempt itself; a test double may not read it).
+      const state = new Attempt();
+      const onCallerAbort = callerSignal ? () => state.abort(callerSignal.reason) : undefined;
       if (onCallerAbort) callerSignal!.addEventListener('abort', onCallerAbort, { once: true });
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs));
-      }, attemptTimeout);
+      const timer = setTimeout(timeOut, attemptTimeout, state, scope, scope === 'deadline' ? deadlineMs : timeoutMs);
       const canRetry = attempt < maxRetries;
       let response: Response | undefined;
       let retryDelay: number | undefined;
       let failure: S2sdkError | undefined;
       try {
-        response = await (plain
-          ? sendPlain(plain, controller.signal)
-          : baseFetch(attempt === 0 ? request : pristine ? pristine.clone() : request, { signal: controller.signal }));
+        response = await (plain ? sendPlain(plain, state) : baseFetch(attempt === 0 ? request : pristine ? pristine.clone() : request, lazyInit(state)));
         retryDelay = canRetry && retrySafe && resendable && retryStatus(response.status) ? statusRetryDelay(response, attempt, target, deadlineAt) : undefined;
         // The body is read while the attempt's timeout and the caller's signal still apply:
         // a server that sends headers and then stalls cannot hang the call.
         if (retryDelay === undefined) response = await readBody(response);
       } catch (err) {
         response = undefined;
-        if (timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
+        if (state.timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
         else if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
         else if (err instanceof S2sdkError) failure = err;
         else failure = new NetworkError(`${target} failed: ${describeNetworkError(err)}`, { cause: err });
@@ -211,25 +208,67 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
-  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AbortedError(undefined, { cause: signal.reason }));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError(undefined, { cause: signal.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/**
+ * One attempt, aborted by its timeout or the caller's signal. It is itself the minimal signal
+ * createNodeFetch reads (`aborted`, `reason`, one 'abort' listener at a time); a real
+ * AbortSignal (costly on Node) is made only when a fetch reads `signal`.
+ */
+class Attempt {
+  timedOut = false;
+  aborted = false;
+  reason: unknown;
+  private l: (() => void) | undefined;
+  private ac: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.ac) {
+      this.ac = new AbortController();
+      if (this.aborted) this.ac.abort(this.reason);
+    }
+    return this.ac.signal;
+  }
+
+  addEventListener(_type: 'abort', fn: () => void): void {
+    this.l = fn;
+  }
+
+  removeEventListener(_type: 'abort', fn: () => void): void {
+    if (this.l === fn) this.l = undefined;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.ac?.abort(reason);
+    this.l?.();
+  }
 }
 
-function urlForLog(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+/** `{ signal }` whose signal is made only if the fetch reads it (spreading the init reads it). */
+const lazyInit = (attempt: Attempt): RequestInit => ({
+  get signal() {
+    return attempt.signal;
+  },
+});
+
+function timeOut(attempt: Attempt, scope: 'attempt' | 'deadline', ms: number): void {
+  attempt.timedOut = true;
+  attempt.abort(new TimeoutError(scope, ms));
+}
+
+function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const end = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', end);
+      if (signal?.aborted) reject(new AbortedError(undefined, { cause: signal.reason }));
+      else resolve();
+    };
+    const timer = setTimeout(end, ms);
+    if (signal?.aborted) end();
+    else signal?.addEventListener('abort', end, { once: true });
+  });
 }
 
 function describeNetworkError(err: unknown): string {

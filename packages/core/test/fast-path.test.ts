@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer, sendJson, sendRaw, type TestHttpServer } from '@s2sdk/testkit';
 import { createNodeFetch, type NodeFetch } from '@s2sdk/core/node';
-import { AbortedError, MalformedResponseError, NetworkError, unwrap } from '@s2sdk/core';
+import { AbortedError, MalformedResponseError, NetworkError, TimeoutError, unwrap } from '@s2sdk/core';
 import { PlainRequest } from '../src/plain-request';
 import { looseClient } from './fixtures/loose';
 
@@ -29,6 +29,14 @@ const variants = [
       const f = createNodeFetch();
       fetches.push(f);
       return f;
+    },
+  ],
+  [
+    'a custom fetch',
+    // Spreads its init (the attempt's signal must survive) and checks it gets standard Requests.
+    () => (input: Request, init?: RequestInit) => {
+      if (!(input instanceof Request)) throw new TypeError('expected a standard Request');
+      return globalThis.fetch(input, { ...init });
     },
   ],
 ] as const;
@@ -86,6 +94,15 @@ describe.each(variants)('typed client on %s', (_name, makeFetch) => {
     const out = (await unwrap(client.POST('/files', { body: form, bodySerializer: (b: unknown) => b }))) as { ct: string; hasFile: boolean };
     expect(out.hasFile).toBe(true);
     expect(out.ct).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
+  it('an attempt that gets no answer is a TimeoutError, also for a multipart body', async () => {
+    const s = await serve(() => undefined);
+    const client = looseClient({ baseUrl: s.url, fetch: makeFetch(), timeoutMs: 100, retry: false });
+    await expect(client.GET('/hang')).rejects.toBeInstanceOf(TimeoutError);
+    const form = new FormData();
+    form.set('a', 'b');
+    await expect(client.POST('/hang', { body: form, bodySerializer: (b: unknown) => b })).rejects.toBeInstanceOf(TimeoutError);
   });
 
   it("the caller's abort in the middle of the response body is an AbortedError", async () => {
@@ -152,6 +169,52 @@ describe('createNodeFetch sockets', () => {
     await Promise.all(Array.from({ length: 20 }, () => unwrap(client.GET('/x'))));
     expect(ports.size).toBeLessThanOrEqual(2);
     expect(() => createNodeFetch({ maxSockets: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('typed client on a custom fetch', () => {
+  it('gets a fresh standard Request per attempt with the same body, and times out through a spread init', async () => {
+    let n = 0;
+    const s = await serve((_req, res) => (++n === 1 ? undefined : sendJson(res, 201, { ok: true })));
+    const seen: Request[] = [];
+    const bodies: string[] = [];
+    const client = looseClient({
+      baseUrl: s.url,
+      timeoutMs: 400,
+      retry: fast,
+      fetch: async (input: Request, init?: RequestInit) => {
+        seen.push(input);
+        bodies.push(await input.clone().text());
+        return globalThis.fetch(input, { ...init });
+      },
+    });
+    expect(await unwrap(client.POST('/orders', { body: { a: 1 }, headers: { 'Idempotency-Key': 'k-2' } }))).toEqual({ ok: true });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(bodies).toEqual(['{"a":1}', '{"a":1}']);
+    expect(s.requests.map((r) => r.body)).toEqual(['{"a":1}', '{"a":1}']);
+  });
+
+  it('per-call RequestInit fields (credentials, cache) reach the fetch', async () => {
+    const seen: Request[] = [];
+    const client = looseClient({
+      baseUrl: 'http://stub.test',
+      fetch: async (input: Request) => {
+        seen.push(input);
+        return new Response('{}', { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    await unwrap(client.GET('/x', { credentials: 'omit', cache: 'no-store' }));
+    expect([seen[0]!.credentials, seen[0]!.cache, seen[0]!.redirect]).toEqual(['omit', 'no-store', 'follow']);
+    const plain = new PlainRequest('http://x.test/', { method: 'post', body: '{}', credentials: 'omit', redirect: 'manual' });
+    expect(plain.toRequest().credentials).toBe('omit');
+    expect(plain.toRequest().redirect).toBe('manual');
+    expect(plain.clone().toRequest().redirect).toBe('manual');
+  });
+
+  it('works with a test double that never reads the signal', async () => {
+    const client = looseClient({ baseUrl: 'http://stub.test', fetch: async () => new Response('{"id":1}', { headers: { 'content-type': 'application/json' } }) });
+    expect(await unwrap(client.GET('/x'))).toEqual({ id: 1 });
   });
 });
 

@@ -139,3 +139,28 @@ describe('MemoryResponse (what the transport returns)', () => {
     expect(new MemoryResponse(null, '', { status: 204 }).body).toBeNull();
   });
 });
+
+describe('createNodeFetch under the transport', () => {
+  it('the attempt timeout still ends a request after a redirect, and a caller abort still ends the next one', async () => {
+    const s = await serve((req, res) => {
+      if (req.path === '/from') {
+        res.writeHead(302, { location: '/to' });
+        res.end();
+      }
+      // '/to' never answers
+    });
+    const f = createNodeFetch();
+    try {
+      const client = looseClient({ baseUrl: s.url, fetch: f, timeoutMs: 150, retry: false });
+      const err: any = await client.GET('/from').catch((e: any) => e);
+      expect(err).toBeInstanceOf(TimeoutError);
+      const ac = new AbortController();
+      const call = client.GET('/to', { signal: ac.signal }).catch((e: any) => e);
+      setTimeout(() => ac.abort(), 30);
+      expect((await call).code).toBe('ABORTED');
+      expect(s.requests.map((r) => r.path)).toEqual(['/from', '/to', '/to']);
+    } finally {
+      f.close();
+    }
+  });
+});

@@ -227,6 +227,19 @@ describe('timeouts and abort', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("the caller's abort during the backoff wait ends the call at once with AbortedError", async () => {
+    const ac = new AbortController();
+    server = await startHttpServer((_req, res) => {
+      sendJson(res, 503, {});
+      setTimeout(() => ac.abort(), 50);
+    });
+    const started = Date.now();
+    const err = await createTransport({ retry: { maxRetries: 2, initialDelayMs: 5_000, maxDelayMs: 5_000 } })(new Request(`${server.url}/x`, { signal: ac.signal })).catch((e: any) => e);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('an already aborted signal never sends', async () => {
     server = await startHttpServer((_req, res) => sendJson(res, 200, {}));
     const err = await createTransport()(new Request(`${server.url}/x`, { signal: AbortSignal.abort() })).catch((e: any) => e);
@@ -322,5 +335,68 @@ describe('createApiClient typed failures', () => {
     expect(seen).toEqual(['getA', 'none']);
     expect(server.requests[0]!.headers['x-api-key']).toBe('pk');
     expect(server.requests[1]!.headers['x-api-key']).toBeUndefined();
+  });
+
+  it('the auth hook and the operation hints run before every middleware: none, client-wide (options, use()), per call', async () => {
+    server = await startHttpServer((req, res) => sendJson(res, 503, { key: req.headers['x-api-key'] ?? null }));
+    const order: string[] = [];
+    const mw = (name: string) => ({
+      onRequest({ request }: { request: Request }) {
+        order.push(`${name}:${request.headers.get('x-api-key') ?? '-'}`);
+        return undefined;
+      },
+    });
+    const make = (middleware?: ReturnType<typeof mw>[]) =>
+      looseClient({
+        baseUrl: server!.url,
+        retry: fastRetry,
+        middleware,
+        operations: { 'POST /jobs/{id}': { operationId: 'runJob', security: [['key']], idempotent: true } },
+        auth: ({ request, schemaPath }) => {
+          order.push(`auth:${schemaPath}`);
+          request.headers.set('x-api-key', 'pk');
+        },
+      });
+    const post = (client: ReturnType<typeof make>, init: Record<string, unknown> = {}) => client.POST('/jobs/{id}', { params: { path: { id: 7 } }, body: {}, ...init });
+
+    await post(make());
+    await post(make([mw('options')]));
+    const later = make();
+    await post(later);
+    later.use(mw('use'));
+    await post(later);
+    await post(make(), { middleware: [mw('call')] });
+    expect(order).toEqual(['auth:/jobs/{id}', 'auth:/jobs/{id}', 'options:pk', 'auth:/jobs/{id}', 'auth:/jobs/{id}', 'use:pk', 'auth:/jobs/{id}', 'call:pk']);
+    // Every call was marked idempotent (x-idempotent) and retried twice after its 503, with the key.
+    expect(server.requests).toHaveLength(15);
+    expect(new Set(server.requests.map((r) => r.headers['x-api-key']))).toEqual(new Set(['pk']));
+  });
+
+  it('an async auth hook is awaited before the request is sent, with and without middleware', async () => {
+    server = await startHttpServer((req, res) => sendJson(res, 200, { key: req.headers['x-api-key'] ?? null }));
+    const auth = async ({ request }: { request: Request }) => {
+      await new Promise((r) => setTimeout(r, 5));
+      request.headers.set('x-api-key', 'pk-async');
+    };
+    const plain = looseClient({ baseUrl: server.url, auth });
+    const withMw = looseClient({ baseUrl: server.url, auth, middleware: [{ onRequest: () => undefined }] });
+    expect(await unwrap(plain.GET('/a'))).toEqual({ key: 'pk-async' });
+    expect(await unwrap(withMw.GET('/a'))).toEqual({ key: 'pk-async' });
+  });
+
+  it('a request body serializer that throws leaves no schema path behind for the next call', async () => {
+    server = await startHttpServer((_req, res) => sendJson(res, 200, {}));
+    const seen: string[] = [];
+    const client = looseClient({ baseUrl: server.url, auth: ({ schemaPath }) => void seen.push(schemaPath) });
+    await expect(
+      client.POST('/bad', {
+        body: {},
+        bodySerializer: () => {
+          throw new Error('nope');
+        },
+      }),
+    ).rejects.toThrow('nope');
+    await client.GET('/good');
+    expect(seen).toEqual(['/good']);
   });
 });
