@@ -12,7 +12,7 @@
 // Lifecycle:  idle → connecting → authenticating → open ⇄ reconnecting → closed (terminal)
 // The authentication request (if any) is the first frame on every connect and reconnect.
 // Requests in flight when the socket drops reject with ConnectionLostError and are never
-// resent (they may not be idempotent); queued requests (never sent) survive.
+// resent (they may not be idempotent) unless marked `replay: true`; queued requests (never sent) survive.
 import { safeLogger, scrub, type Logger } from '@s2sdk/core';
 import { CloseCode, isAuthFailureClose } from '@s2sdk/ws-protocol';
 import { backoffDelay, resolveReconnect, type ResolvedReconnect } from './backoff.js';

@@ -26,6 +26,8 @@ export interface Pending {
   sent: boolean;
   /** Public key of the session the request was sent in. */
   sessionKey: string | undefined;
+  /** Resent after a drop instead of failing (`RequestOptions.replay`). */
+  readonly replay: boolean;
 }
 
 /** A new pending request (not sent, no timer yet: `Correlator.add` arms it). */
@@ -40,8 +42,9 @@ export function newPending(
   onChunk: ((payload: unknown) => void) | undefined,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  replay = false,
 ): Pending {
-  return { id, type, entry, frame, internal, resolve, reject, onChunk, timer: undefined, timeoutMs, signal, onAbort: undefined, sent: false, sessionKey: undefined };
+  return { id, type, entry, frame, internal, resolve, reject, onChunk, timer: undefined, timeoutMs, signal, onAbort: undefined, sent: false, sessionKey: undefined, replay };
 }
 
 /** How many ended request ids are remembered to recognise late replies. */
@@ -117,6 +120,11 @@ export class Correlator {
     if (ok) p.resolve(outcome);
     else p.reject(outcome);
     return true;
+  }
+
+  /** The pending requests, in the order they were made. */
+  values(): IterableIterator<Pending> {
+    return this.#pending.values();
   }
 
   /** Rejects every pending request (only the sent ones with `sentOnly`) with `errorFor(p)`. */

@@ -1,6 +1,7 @@
 // Outgoing requests: check, encode once, then send at once (open) or queue (bounded) until the
 // session is up; the correlator tracks each until its reply. Requests in flight when a socket
-// drops are never resent (they may not be idempotent): they reject with ConnectionLostError.
+// drops are never resent (they may not be idempotent): they reject with ConnectionLostError —
+// unless the caller marked them `replay: true`, then they go back to the queue.
 import { encodeEnvelope } from '@s2sdk/ws-protocol';
 import { Correlator, newPending, type Pending } from './correlator.js';
 import { ClientClosedError, ConnectionLostError, QueueFullError, RequestAbortedError, WsValidationError } from './errors.js';
@@ -59,11 +60,13 @@ export class Requests {
     if (closed) return reject(new ClientClosedError(undefined, { cause: closed.error }));
     const signal = options?.signal;
     if (signal?.aborted) return reject(new RequestAbortedError(type, id, { cause: signal.reason }));
+    const replay = options?.replay === true;
+    if (replay && (onChunk || entry.streaming)) return reject(new TypeError(`${type}: replay is not supported for streams (chunks may have been delivered before a drop)`));
     if (this.#validator) {
       const problems = this.#validator('outgoing', { type, requestId: id, payload });
       if (problems && problems.length) return reject(new WsValidationError('outgoing', type, problems));
     }
-    const p = newPending(id, type, entry, encodeEnvelope(type, id, payload), internal, resolve, reject, onChunk, options?.timeoutMs ?? this.#timeoutMs, signal);
+    const p = newPending(id, type, entry, encodeEnvelope(type, id, payload), internal, resolve, reject, onChunk, options?.timeoutMs ?? this.#timeoutMs, signal, replay);
     const open = this.#host.isOpen();
     if (!open && !this.queue.offer(p)) return reject(new QueueFullError(type, this.queue.limit));
     this.pending.add(p);
@@ -91,8 +94,17 @@ export class Requests {
     this.queue.flush(this.#isOpen, this.#sendQueued);
   }
 
-  /** Rejects every sent request after a drop (they may or may not have been processed). */
+  /**
+   * After a drop: requests marked `replay` go back to the queue (to be sent again after the next
+   * login, while there is room); every other sent request rejects (it may or may not have been processed).
+   */
   failInFlight(code: number | undefined, reason: string | undefined, cause: unknown): void {
+    for (const p of this.pending.values()) {
+      if (p.sent && p.replay && !p.internal && this.queue.offer(p)) {
+        p.sent = false;
+        p.sessionKey = undefined;
+      }
+    }
     this.pending.rejectAll((p) => new ConnectionLostError(p.type, p.id, code, reason, { cause }), 'connection lost', true);
   }
 

@@ -118,6 +118,17 @@ export interface RequestOptions {
    * (after the buffered chunks have been read) and later frames of it are dropped.
    */
   maxBufferedChunks?: number;
+  /**
+   * You assert that sending this request twice is safe (a read, or a write the server
+   * de-duplicates, e.g. by an idempotency key in its payload). If the socket drops after it was
+   * sent, it is not rejected with `ConnectionLostError`: it goes back to the send queue (same
+   * `requestId`, same frame) and is sent again after the next successful login, still within its
+   * `timeoutMs`. It is rejected like any queued request when the client stops reconnecting, and
+   * with `ConnectionLostError` when the send queue is full. Default `false`: a request that may
+   * have reached the server is never resent. Not for streams (chunks may have been delivered):
+   * `stream(…, { replay: true })` rejects with a TypeError.
+   */
+  replay?: boolean;
 }
 
 /** Minimal structural view of a WebSocket (the WHATWG one, Node 22's, or the `ws` package's). */

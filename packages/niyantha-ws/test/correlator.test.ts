@@ -29,6 +29,7 @@ function pending(id: string, over: Partial<Pending> = {}) {
     onAbort: undefined,
     sent: true,
     sessionKey: undefined,
+    replay: false,
     ...over,
   };
   return { p, outcome };
