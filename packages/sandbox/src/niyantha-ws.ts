@@ -2,7 +2,7 @@
 // handshake (authType "s2s", S2S keys of the KeyRegistry), `<type>.ok` replies from the same
 // Engine as REST (see ws-plans.ts), streaming chunks, and key revocation on open sockets.
 import type { ApiModel, OperationModel } from '@s2sdk/asyncapi-codegen';
-import { CloseCode, decodeEnvelope, ENVELOPE_PROBLEM_TEXT, ERROR_TYPE, ProtocolErrorCode, type ErrorPayload } from '@s2sdk/ws-protocol';
+import { BINARY_FRAME_TEXT, CloseCode, decodeEnvelope, ENVELOPE_PROBLEM_TEXT, ERROR_TYPE, ProtocolErrorCode, type ErrorPayload } from '@s2sdk/ws-protocol';
 import type { WebSocket } from 'ws';
 import type { Engine } from './engine.js';
 import type { KeyRegistry } from './keys.js';
@@ -85,7 +85,7 @@ export function createWsHandler(deps: WsDeps) {
 
     socket.on('message', (data, isBinary) => {
       // The envelope is @s2sdk/ws-protocol's: binary, non-JSON and non-envelope frames close with 4400.
-      if (isBinary) return socket.close(CloseCode.NOT_AN_ENVELOPE, 'binary frames are not supported');
+      if (isBinary) return socket.close(CloseCode.NOT_AN_ENVELOPE, BINARY_FRAME_TEXT);
       const frame = decodeEnvelope(String(data));
       if (typeof frame === 'string') return socket.close(CloseCode.NOT_AN_ENVELOPE, ENVELOPE_PROBLEM_TEXT[frame]);
       const { type, requestId } = frame;

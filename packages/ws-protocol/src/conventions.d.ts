@@ -31,7 +31,7 @@ export declare function typeConstOf(payload: unknown): string | undefined;
 export declare function checkConventions(document: unknown): ConventionFinding[];
 
 /** A property schema at the top level of an object schema or inside its `allOf` parts. */
-export declare function propertyOf(schema: unknown, name: string): Record<string, unknown> | true | undefined;
+export declare function propertyOf(schema: unknown, name: string, accept?: (property: Record<string, unknown> | true) => boolean): Record<string, unknown> | true | undefined;
 
 /** The names an object schema requires, its `allOf` parts included. */
 export declare function requiredOf(schema: unknown): Set<string>;

@@ -33,14 +33,19 @@ export const CONVENTION_RULES = Object.freeze({
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const quoted = (names) => names.map((n) => `"${n}"`).join(', ');
 
-/** A property schema at the top level of an object schema or inside its `allOf` parts. */
-export function propertyOf(schema, name, depth = 0) {
+const anyProperty = () => true;
+
+/**
+ * A property schema at the top level of an object schema or inside its `allOf` parts: the first
+ * one `accept` takes (by default the first one found).
+ */
+export function propertyOf(schema, name, accept = anyProperty, depth = 0) {
   if (!isObject(schema) || depth > 8) return undefined;
   const hit = isObject(schema.properties) ? schema.properties[name] : undefined;
-  if (isObject(hit) || hit === true) return hit;
+  if ((isObject(hit) || hit === true) && accept(hit)) return hit;
   if (Array.isArray(schema.allOf)) {
     for (const part of schema.allOf) {
-      const found = propertyOf(part, name, depth + 1);
+      const found = propertyOf(part, name, accept, depth + 1);
       if (found !== undefined) return found;
     }
   }
@@ -56,21 +61,13 @@ export function requiredOf(schema, into = new Set(), depth = 0) {
 }
 
 /** The message type: the string const of a payload schema's `type` property (possibly inside `allOf`), if any. */
-export function typeConstOf(payload, depth = 0) {
-  if (!isObject(payload) || depth > 8) return undefined;
-  const t = isObject(payload.properties) ? payload.properties.type : undefined;
-  const c = isObject(t) ? t.const : undefined;
-  if (typeof c === 'string' && c !== '') return c;
+export function typeConstOf(payload) {
   // Several allOf parts may each declare `type` (a base envelope with { type: string } and a
   // refinement with the const): the const wins wherever it is.
-  if (Array.isArray(payload.allOf)) {
-    for (const part of payload.allOf) {
-      const found = typeConstOf(part, depth + 1);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
+  return propertyOf(payload, 'type', hasStringConst)?.const;
 }
+
+const hasStringConst = (schema) => isObject(schema) && typeof schema.const === 'string' && schema.const !== '';
 
 /**
  * Every convention finding of `document`, in document order.

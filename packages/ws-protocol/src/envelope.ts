@@ -31,6 +31,9 @@ export const ENVELOPE_PROBLEM_TEXT: Readonly<Record<EnvelopeProblem, string>> = 
   'payload-not-object': 'frame has no object "payload"',
 };
 
+/** The close reason (with 4400) and log text for a binary frame: the protocol is JSON text frames only. */
+export const BINARY_FRAME_TEXT = 'binary frames are not supported';
+
 /**
  * What is wrong with `value` as an envelope, or `undefined` when it is one. With
  * `requireRequestId: false` (events) a missing `requestId` is allowed, a non-string one is not.

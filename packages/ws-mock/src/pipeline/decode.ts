@@ -1,7 +1,7 @@
 // Stage 0 — decode: the bytes of one WebSocket message → its JSON value, and whether that is an
 // envelope by the protocol's rule (`isEnvelope` of @s2sdk/ws-protocol: an object with a
 // non-empty string `type`, a string `requestId` and an object `payload`).
-import { isEnvelope as isProtocolEnvelope } from '@s2sdk/ws-protocol';
+import { BINARY_FRAME_TEXT, isEnvelope as isProtocolEnvelope } from '@s2sdk/ws-protocol';
 import type { Envelope } from '../messages';
 
 /** The text of a message (binary messages are decoded as UTF-8 too, for the log). */
@@ -31,5 +31,5 @@ export function isEnvelope(value: unknown): value is Envelope {
 
 /** The close reason sent with 4400. */
 export function notAnEnvelopeReason(isBinary: boolean): string {
-  return isBinary ? 'binary frames are not supported' : 'frame is not a JSON envelope';
+  return isBinary ? BINARY_FRAME_TEXT : 'frame is not a JSON envelope';
 }
