@@ -107,9 +107,6 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
   // The request stays plain (serialized body and headers as values, see plain-request.ts): the
   // transport hands it to the global fetch as `fetch(url, init)`, to createNodeFetch() as is,
   // and to any other fetch as one standard Request per attempt (no clone to re-send it).
-  // Error responses are recorded with their request (for messages); a 2xx that is not JSON
-  // (an HTML error page from a proxy) is a typed error, not a SyntaxError. Done in the fetch
-  // openapi-fetch calls rather than in a middleware: no middleware, openapi-fetch's short path.
   const { operations, auth } = options;
   // The per-operation hints and the auth hook run before any middleware. Without middleware they
   // run in the fetch openapi-fetch calls (its short path, no middleware machinery): openapi-fetch

@@ -144,8 +144,6 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       if (remaining <= 0) throw new TimeoutError('deadline', deadlineMs);
       const attemptTimeout = Math.min(timeoutMs, remaining);
       const scope = attemptTimeout < timeoutMs ? 'deadline' : 'attempt';
-      // The attempt's AbortSignal is made when the fetch reads `init.signal` (the global fetch
-      // and createNodeFetch always do; a test double may not) or when the caller has a signal.
       // The attempt's AbortSignal is made only when the fetch reads `init.signal` (the global
       // fetch does; createNodeFetch takes the attempt itself; a test double may not read it).
       const state = new Attempt();
