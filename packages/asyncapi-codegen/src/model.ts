@@ -7,8 +7,9 @@ import { Parser, fromFile } from '@asyncapi/parser';
 import type { AsyncAPIDocumentInterface, Diagnostic, MessageInterface, OperationInterface } from '@asyncapi/parser';
 import { CORRELATION_LOCATION, EXTENSIONS, checkConventions, typeConstOf } from '@s2sdk/ws-protocol';
 import { BundleError, bundleDocument } from './bundle';
+import { channelParameterProblems, hasCircularRefs, parserRuleset, refKindProblems } from './document-checks';
 import { AsyncApiCodegenError } from './errors';
-import { RESOLVE_ONLY_RULESET, isKnownValid, rememberValid, validationKey } from './validation-cache';
+import { isKnownValid, rememberValid, validationKey } from './validation-cache';
 import { CREDENTIAL_EXTENSION, CREDENTIAL_ROLES, IDENTITY_EXTENSION, IDENTITY_ROLES, collectMarks, valueAt, type CredentialRole, type FieldMark, type IdentityRole } from './marks';
 import { NameAllocator, RESERVED_NAMES, pascalCase } from './names';
 import { SchemaBundler, bundle, type JsonSchema, type JsonSchemaObject } from './schema';
@@ -150,27 +151,31 @@ async function parseDocument(input: AsyncApiInput, label: string | undefined): P
     if (err instanceof BundleError) throw new AsyncApiCodegenError(source, 'the document cannot be read', [err.message]);
     throw err;
   }
-  // Full validation (the parser's core ruleset) unless this exact content validated before
-  // (validation-cache.ts); a remembered document that fails anyway is validated in full.
+  // Validation: the parser's core ruleset but for its two rules that walk the resolved document,
+  // which run here on the bundled one instead (document-checks.ts explains why and what they
+  // keep); skipped when this exact content validated before (validation-cache.ts). A remembered
+  // document that fails anyway is validated again.
+  const ownProblems = [...refKindProblems(bundled.document), ...channelParameterProblems(bundled.document)];
   const key = validationKey(bundled.document);
-  const known = isKnownValid(key);
+  const known = isKnownValid(key) && !ownProblems.length;
+  const circular = hasCircularRefs(bundled.document);
   const pristine = known ? structuredClone(bundled.document) : undefined;
-  let parser = new Parser(known ? { ruleset: RESOLVE_ONLY_RULESET as never } : {});
+  let parser = new Parser({ ruleset: parserRuleset({ validate: !known, circular }) as never });
   let output = await parser.parse(bundled.document as never, { source: file });
   const clean = !diagnosticsProblems(output.diagnostics).length && output.document !== undefined;
   if (known && !clean) {
-    parser = new Parser();
+    parser = new Parser({ ruleset: parserRuleset({ validate: true, circular }) as never });
     output = await parser.parse(pristine as never, { source: file });
-  } else if (!known && clean) rememberValid(key);
-  const errors = diagnosticsProblems(output.diagnostics);
+  } else if (!known && clean && !ownProblems.length) rememberValid(key);
+  const errors = [...diagnosticsProblems(output.diagnostics), ...ownProblems];
   if (errors.length || !output.document) {
     let problems = errors;
     // Diagnostics of the bundled object carry no line numbers: when the file itself is at
     // fault, report the parser's diagnostics of the file as written.
-    if (content === undefined || typeof content === 'string') {
+    if (diagnosticsProblems(output.diagnostics).length && (content === undefined || typeof content === 'string')) {
       const original = content === undefined ? await fromFile(parser, file).parse() : await parser.parse(content, { source: file });
       const fromOriginal = diagnosticsProblems(original.diagnostics);
-      if (fromOriginal.length) problems = fromOriginal;
+      if (fromOriginal.length) problems = [...fromOriginal, ...ownProblems];
     }
     if (!problems.length) problems = ['the parser returned no document'];
     throw new AsyncApiCodegenError(source, `the document has ${problems.length} parse error(s)`, problems);

@@ -1,15 +1,16 @@
-// A memo of the parser's full validation verdict, keyed by document content.
+// A memo of the generator's validation verdict, keyed by document content.
 //
-// @asyncapi/parser's core ruleset (Spectral: the AsyncAPI JSON Schema and the semantic rules)
-// takes seconds on a large document (the Niyantha one: ~5 s idle, 30 s on a loaded machine),
-// while parsing without it takes well under a second. Its verdict depends only on the bundled
-// document and the parser's version, so a document that validated with no errors is recorded
-// under `node_modules/.cache/s2sdk-asyncapi/` as a file named by the SHA-256 of both; the next
-// load of the same content (the mock, the sandbox, the generator, every test worker) parses
-// without the ruleset. Any change to the document — or another parser version — is a new key and
-// is validated in full again. Documents with errors are never recorded. Disabled with
-// S2SDK_ASYNCAPI_CACHE=off; S2SDK_ASYNCAPI_CACHE=<dir> puts it elsewhere. Without a writable
-// node_modules above the working directory there is no cache and every load validates.
+// Validating with @asyncapi/parser (its core ruleset as document-checks.ts arranges it: the
+// AsyncAPI JSON Schema and the semantic rules) takes about a second on the Niyantha document,
+// parsing without it about 0.6 s less; the generator, the mock, the sandbox and every test worker
+// load the same document. The verdict depends only on the bundled document, the parser's version
+// and the rules (VALIDATION_RULES_ID), so a document that validated with no errors is recorded
+// under `node_modules/.cache/s2sdk-asyncapi/` as a file named by the SHA-256 of the three; the
+// next load of the same content parses without the ruleset. Any change to the document, another
+// parser version or other rules is a new key and is validated again. Documents with errors are
+// never recorded. Disabled with S2SDK_ASYNCAPI_CACHE=off; S2SDK_ASYNCAPI_CACHE=<dir> puts it
+// elsewhere. Without a writable node_modules above the working directory there is no cache and
+// every load validates.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,11 +39,17 @@ function findHome(): CacheHome | null {
   }
 }
 
+/**
+ * What the validation consists of, part of every key: bump it whenever the rules the generator
+ * validates with change (document-checks.ts), so no verdict of other rules is ever trusted.
+ */
+export const VALIDATION_RULES_ID = 'generator-ruleset-2';
+
 /** The cache key of a bundled document (undefined when there is no cache). */
 export function validationKey(document: unknown): string | undefined {
   home ??= findHome();
   if (!home) return undefined;
-  return createHash('sha256').update(home.parserVersion).update('\0').update(JSON.stringify(document)).digest('hex');
+  return createHash('sha256').update(home.parserVersion).update('\0').update(VALIDATION_RULES_ID).update('\0').update(JSON.stringify(document)).digest('hex');
 }
 
 /** True when a document with this key validated with no errors before. */
@@ -56,7 +63,7 @@ export function rememberValid(key: string | undefined): void {
   try {
     mkdirSync(home.dir, { recursive: true });
     const tmp = join(home.dir, `${key}.${process.pid}.tmp`);
-    writeFileSync(tmp, `validated by @asyncapi/parser ${home.parserVersion} with no errors\n`);
+    writeFileSync(tmp, `validated by @asyncapi/parser ${home.parserVersion} (${VALIDATION_RULES_ID}) with no errors\n`);
     renameSync(tmp, join(home.dir, key)); // atomic: concurrent workers never see a half-written entry
   } catch {
     // not writable: no cache
@@ -67,26 +74,3 @@ export function rememberValid(key: string | undefined): void {
 export function resetValidationCache(): void {
   home = undefined;
 }
-
-/**
- * The parser's ruleset for a document whose verdict is known: none of the validation rules, only
- * the one the parser itself relies on to resolve circular `$ref`s afterwards (its
- * `asyncapi-internal` rule hands Spectral's document inventory to the custom operations). Tied to
- * @asyncapi/parser's internals, which is why the parser's version is part of every cache key.
- */
-export const RESOLVE_ONLY_RULESET = {
-  core: false,
-  recommended: false,
-  rules: {
-    's2sdk-resolve-only': {
-      description: 'Hands the resolved document inventory to the parser (no validation).',
-      given: '$',
-      severity: 'hint',
-      then: {
-        function: (_input: unknown, _options: unknown, context: { document: { __documentInventory?: unknown }; documentInventory: unknown }) => {
-          context.document.__documentInventory = context.documentInventory;
-        },
-      },
-    },
-  },
-} as const;

@@ -282,6 +282,9 @@ describe('invalid documents are rejected with a clear message', () => {
     ['two-auth-operations', /several operations are marked x-s2sdk-auth: "ping", "login"/],
     ['example-type-mismatch', /message "pong": example "wrong" has type "pang" but the message type is "pong"/],
     ['event-with-reply', /operation "tick": a receive operation \(a server-sent event\) cannot have a reply/],
+    ['ref-wrong-kind', /operations\.ping\.channel: \$ref "#\/channels\/ws\/messages\/ping" must point to a channel \[s2sdk-ref-kind\]/],
+    ['channel-parameters', /channels\.ws\.parameters: [^\n]*Missed: room\.[\s\S]*redundant defined "lobby" parameter/],
+    ['component-schema', /components\.messages\.pong\.contentType[^\n]*: "contentType" property type must be string/],
     ['bad-credential-mark', /invalid field marks:\n  - message "login": x-s2sdk-credential at payload\.apiSecret must be one of key, secret, scope, found "password"$/],
   ];
 
