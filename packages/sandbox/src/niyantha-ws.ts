@@ -111,6 +111,7 @@ export function createWsHandler(deps: WsDeps) {
       if (plan.op.streaming) return stream(plan.op, requestId, payload);
       const outcome = run(plan, type, payload);
       if (outcome.status >= 400) {
+        if (outcome.changed) deps.changed();
         const b = outcome.body as { code?: string; message?: string; details?: unknown };
         return sendError(requestId, b.code ?? WS_CODE_BY_STATUS[outcome.status] ?? 'internal_error', b.message ?? 'Request failed', b.details);
       }
