@@ -3,6 +3,8 @@
 // it after validation and the reference check, WebSocket types that are "Same as REST …" too.
 import type { Engine } from './engine.js';
 import { updateAccountPassword } from './features/password.js';
+import { sendToNitha, sendToThread, threadWithMessages } from './features/threads.js';
+import { requestVehicle, reviewVehicleRequest } from './features/vehicle-requests.js';
 import { mask, rateLimited, recipientKey, VERIFICATION_OPERATIONS } from './features/verification.js';
 import { notFound, ok, validationFailed, type Outcome } from './outcome.js';
 
@@ -103,4 +105,11 @@ export const WS_OPERATIONS: Record<string, OperationHandler> = {
   'account.review.like.add': (engine, payload) => like(engine, payload, true),
   /** Removing a like that does not exist succeeds without change (asyncapi.yaml). */
   'account.review.like.remove': (engine, payload) => like(engine, payload, false),
+  'account.network.vehicle.request': requestVehicle,
+  'account.network.vehicle.request.review': reviewVehicleRequest,
+  'ai.thread.send': sendToThread,
+  /** Streaming types: niyantha-ws streams the stored reply's text, then sends this result as `.ok`. */
+  'ai.thread.send.stream': sendToThread,
+  'nitha.thread.send.stream': sendToNitha,
+  'ai.threads.get': threadWithMessages,
 };
