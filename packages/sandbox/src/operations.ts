@@ -2,8 +2,10 @@
 // "Stateless operations", for the ones that do not). One table, keyed by operationId; REST runs
 // it after validation and the reference check, WebSocket types that are "Same as REST …" too.
 import type { Engine } from './engine.js';
+import { estimateRoute, geocodeAddress, reverseGeocode } from './features/geo.js';
 import { updateAccountPassword } from './features/password.js';
 import { sendToNitha, sendToThread, threadWithMessages } from './features/threads.js';
+import { appendChunk, completeUpload, startUpload } from './features/uploads.js';
 import { requestVehicle, reviewVehicleRequest } from './features/vehicle-requests.js';
 import { mask, rateLimited, recipientKey, VERIFICATION_OPERATIONS } from './features/verification.js';
 import { notFound, ok, validationFailed, type Outcome } from './outcome.js';
@@ -24,6 +26,9 @@ const view = ({ id: _id, account_id: _a, recipient_key: _r, ...rest }: Obj) => r
 export const OPERATIONS: Record<string, OperationHandler> = {
   ...VERIFICATION_OPERATIONS,
   updateAccountPassword,
+  geocodeAddress,
+  reverseGeocode,
+  estimateRoute,
   /**
    * openapi.yaml x-decision `afa`: starts an OTP challenge and returns it without the OTP (the
    * sandbox sends nothing and keeps no OTP). The same `reference` within the challenge's
@@ -112,4 +117,7 @@ export const WS_OPERATIONS: Record<string, OperationHandler> = {
   'ai.thread.send.stream': sendToThread,
   'nitha.thread.send.stream': sendToNitha,
   'ai.threads.get': threadWithMessages,
+  'file.stream.start': startUpload,
+  'file.stream.chunk': appendChunk,
+  'file.stream.complete': completeUpload,
 };
