@@ -49,7 +49,7 @@ describe('s2sdk against the sandbox', () => {
     const viaWs = await run(['ws', 'store.get', '--payload', JSON.stringify({ store_id: id }), '--json'], keyEnv);
     expect(viaWs.code).toBe(0);
     expect(JSON.parse(viaWs.stdout)).toMatchObject({ id, name: 'CLI Mart' });
-    const stream = await run(['ws', 'ai.thread.send.stream', '--payload', '{"thread_id":1,"content":"hi there"}'], keyEnv);
+    const stream = await run(['ws', 'nitha.thread.send.stream', '--payload', '{"content":"hi there"}'], keyEnv);
     expect(stream.stdout.trim().split('\n').length).toBeGreaterThan(1);
     const list = await run(['keys', 'list', '--json'], { S2SDK_SESSION_TOKEN: SESSION });
     expect((JSON.parse(list.stdout) as { items: { id: number }[] }).items.map((k) => k.id)).toContain(key.id);

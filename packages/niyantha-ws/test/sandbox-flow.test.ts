@@ -83,7 +83,8 @@ describe('WebSocket flows against @s2sdk/sandbox, interleaved with REST', () => 
 
   it('streaming replies stream chunk by chunk', async () => {
     const chunks: string[] = [];
-    const stream = ws.stream('ai.thread.send.stream', { thread_id: 1, content: 'what is in stock today' });
+    // The sandbox checks thread ids; without one, Nitha starts a new thread.
+    const stream = ws.stream('nitha.thread.send.stream', { content: 'what is in stock today' });
     for await (const chunk of stream) chunks.push(chunk.delta);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.join('')).toContain('what is in stock today');

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { systemClock, type Clock } from './clock.js';
 import { Engine, type EntityInfo } from './engine.js';
+import { credentialRecord, CREDENTIAL_COLLECTION, DEFAULT_ACCOUNT_PASSWORD } from './features/password.js';
 import { readFixture, type Fixture } from './fixture.js';
 import { KeyRegistry, type StoredKey } from './keys.js';
 import { planAll, type PlannedRoute } from './niyantha-rest.js';
@@ -150,7 +151,7 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
 
   const store = new ResourceStore();
   let fixture: Fixture = {};
-  const engine = new Engine(store, clock, infos, DEFAULT_ACCOUNT_ID, targets);
+  const engine = new Engine(store, clock, infos, DEFAULT_ACCOUNT_ID, targets, log);
   const keys = new KeyRegistry(clock);
   const platform = new PlatformAuth(clock, () => fixture.platformUsers ?? [{ ...DEFAULT_PLATFORM_USER, account_id: fixture.accountId ?? DEFAULT_ACCOUNT_ID, scopes: ['keys:manage'] }], log);
   const theodoreTemplate = () => {
@@ -175,6 +176,7 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
       snap.collections[entity] = [...ids].sort((a, b) => a - b).map((id) => ({ ...info.example, id, ...(owned ? { account_id: account } : {}) }) as Rec);
     }
     for (const [entity, rows] of Object.entries(f.resources ?? {})) snap.collections[entity] = rows as never;
+    snap.collections[CREDENTIAL_COLLECTION] = [{ id: 1, ...credentialRecord(account, f.accountPassword ?? DEFAULT_ACCOUNT_PASSWORD) }];
     const profile = infos.get('AccountProfile')?.example;
     snap.singletons.AccountProfile = { ...(profile ?? {}), id: account, ...(f.singletons?.AccountProfile ?? {}) };
     const driver = infos.get('DriverProfile')?.example;
@@ -195,7 +197,9 @@ export async function createCore(options: CoreOptions = {}): Promise<SandboxCore
     platform.state = { verifications: [], tokens: [] };
     theodore.state = { sessions: [] };
     sessionHashes = new Set([...(f.sessionTokens ?? []), ...(options.sessionTokens ?? [])].map(tokenHash));
-    fixture = f;
+    // The password is kept only hashed (in the store), never in the fixture the core exposes.
+    const { accountPassword: _password, ...kept } = f;
+    fixture = kept;
   };
 
   const snapshot = (): Obj => ({

@@ -51,6 +51,8 @@ export class Engine {
     private readonly defaultAccount: number,
     /** Which `*_id` member names which collection (references.ts); none when not given. */
     readonly targets: ReferenceTargets = () => undefined,
+    /** The sandbox log (stderr by default); only OTP lines (tokens.ts sendOtp) carry a secret. */
+    readonly log: (line: string) => void = () => {},
   ) {}
 
   private current: number | undefined;

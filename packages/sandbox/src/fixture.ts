@@ -19,11 +19,13 @@ export interface Fixture {
   singletons?: Record<string, Record<string, unknown>>;
   platformUsers?: PlatformUser[];
   theodoreUsers?: TheodoreUser[];
+  /** The interactive-login password of the account (updateAccountPassword; default `old-Passw0rd!`). Kept only hashed. */
+  accountPassword?: string;
   /** Platform-auth application credentials (HTTP Basic client id / secret). */
   appCredentials?: { clientId: string; clientSecret: string }[];
 }
 
-const KNOWN = new Set(['accountId', 'sessionTokens', 'apiKeys', 'resources', 'singletons', 'platformUsers', 'theodoreUsers', 'appCredentials']);
+const KNOWN = new Set(['accountId', 'sessionTokens', 'apiKeys', 'resources', 'singletons', 'platformUsers', 'theodoreUsers', 'appCredentials', 'accountPassword']);
 
 export function checkFixture(value: unknown, source: string, entities: Set<string>): Fixture {
   const bad = (msg: string) => new ConfigurationError(`sandbox fixture ${source}: ${msg}`);
@@ -31,6 +33,7 @@ export function checkFixture(value: unknown, source: string, entities: Set<strin
   const f = value as Record<string, unknown>;
   for (const k of Object.keys(f)) if (!KNOWN.has(k)) throw bad(`unknown member "${k}" (known: ${[...KNOWN].join(', ')})`);
   if (f.accountId !== undefined && !(Number.isInteger(f.accountId) && (f.accountId as number) > 0)) throw bad('accountId must be a positive integer');
+  if (f.accountPassword !== undefined && !(typeof f.accountPassword === 'string' && f.accountPassword.length >= 8 && f.accountPassword.length <= 128)) throw bad('accountPassword must be a string of 8–128 characters');
   const arrays = ['sessionTokens', 'apiKeys', 'platformUsers', 'theodoreUsers', 'appCredentials'];
   for (const k of arrays) if (f[k] !== undefined && !Array.isArray(f[k])) throw bad(`${k} must be a list`);
   for (const [i, t] of ((f.sessionTokens as unknown[]) ?? []).entries()) if (typeof t !== 'string' || !t) throw bad(`sessionTokens[${i}] must be a non-empty string`);

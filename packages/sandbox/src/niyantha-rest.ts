@@ -144,7 +144,7 @@ export function handleNiyanthaRest(deps: NiyanthaRestDeps, req: RestRequest): Ou
     body = { name: form.fields.name ?? f.filename, content_type: f.contentType, size: f.size, url: `sandbox://files/${encodeURIComponent(form.fields.name ?? f.filename)}` };
   }
   const out = dispatchPlan(deps, plan, route, { params: v.params, query: v.query, body: (body ?? {}) as Obj }, accountId);
-  if (out.status < 300 && route.method !== 'GET') deps.changed();
+  if ((out.status < 300 && route.method !== 'GET') || out.changed) deps.changed();
   return out;
 }
 
@@ -186,7 +186,7 @@ export function dispatchPlan(deps: Pick<NiyanthaRestDeps, 'engine' | 'keys'>, pl
       if (denied) return denied;
     }
     const operation = route && Object.hasOwn(OPERATIONS, route.operationId) ? OPERATIONS[route.operationId] : undefined;
-    if (operation) return operation(engine, input.body);
+    if (operation) return operation(engine, input.body, input.query);
     switch (plan.kind) {
       case 'list':
         return engine.list(entity, scope, input.query);

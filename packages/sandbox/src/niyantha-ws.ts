@@ -83,6 +83,12 @@ export function createWsHandler(deps: WsDeps) {
       send({ type, requestId, payload });
     };
 
+    const sendFailure = (requestId: string, outcome: Outcome) => {
+      if (outcome.changed) deps.changed();
+      const b = outcome.body as { code?: string; message?: string; details?: unknown };
+      sendError(requestId, b.code ?? WS_CODE_BY_STATUS[outcome.status] ?? 'internal_error', b.message ?? 'Request failed', b.details);
+    };
+
     socket.on('message', (data, isBinary) => {
       // The envelope is @s2sdk/ws-protocol's: binary, non-JSON and non-envelope frames close with 4400.
       if (isBinary) return socket.close(CloseCode.NOT_AN_ENVELOPE, BINARY_FRAME_TEXT);
@@ -110,10 +116,7 @@ export function createWsHandler(deps: WsDeps) {
       }
       if (plan.op.streaming) return stream(plan.op, requestId, payload);
       const outcome = run(plan, type, payload);
-      if (outcome.status >= 400) {
-        const b = outcome.body as { code?: string; message?: string; details?: unknown };
-        return sendError(requestId, b.code ?? WS_CODE_BY_STATUS[outcome.status] ?? 'internal_error', b.message ?? 'Request failed', b.details);
-      }
+      if (outcome.status >= 400) return sendFailure(requestId, outcome);
       if (outcome.status < 300 && !/\.(get|list|fetch)$/.test(type)) deps.changed();
       send({ type: plan.op.reply.type, requestId, payload: outcome.body && typeof outcome.body === 'object' ? outcome.body : example(plan.op.reply) });
     });
@@ -183,10 +186,19 @@ export function createWsHandler(deps: WsDeps) {
     }
 
     function stream(op: OperationModel, requestId: string, payload: Obj): void {
-      const text = `Sandbox reply to: ${String(payload.content ?? payload.message ?? '')}`.trim();
+      // A stateful type (WS_OPERATIONS) stores the exchange first; its result is the final `.ok`.
+      let result: Obj | undefined;
+      if (Object.hasOwn(WS_OPERATIONS, op.type)) {
+        const out = deps.engine.as(state.accountId!, () => WS_OPERATIONS[op.type]!(deps.engine, payload));
+        if (out.status >= 400) return sendFailure(requestId, out);
+        deps.changed();
+        result = out.body as Obj;
+      }
+      const reply = (result?.message as Obj | undefined)?.content;
+      const text = typeof reply === 'string' ? reply : `Sandbox reply to: ${String(payload.content ?? payload.message ?? '')}`.trim();
       const parts = text.split(/(?<= )/);
       const chunkTemplate = example(op.chunk);
-      const threadId = payload.thread_id ?? chunkTemplate.thread_id;
+      const threadId = result?.thread_id ?? payload.thread_id ?? chunkTemplate.thread_id;
       let index = 0;
       const next = () => {
         if (socket.readyState !== socket.OPEN) return;
@@ -196,6 +208,7 @@ export function createWsHandler(deps: WsDeps) {
           setImmediate(next);
           return;
         }
+        if (result) return void send({ type: op.reply.type, requestId, payload: result });
         const final = example(op.reply);
         send({ type: op.reply.type, requestId, payload: { ...final, ...(threadId !== undefined && 'thread_id' in final ? { thread_id: threadId } : {}) } });
       };

@@ -2,25 +2,38 @@
 // "Stateless operations", for the ones that do not). One table, keyed by operationId; REST runs
 // it after validation and the reference check, WebSocket types that are "Same as REST …" too.
 import type { Engine } from './engine.js';
+import { estimateRoute, geocodeAddress, reverseGeocode } from './features/geo.js';
+import { updateAccountPassword } from './features/password.js';
+import { sendToNitha, sendToThread, threadWithMessages } from './features/threads.js';
+import { appendChunk, completeUpload, startUpload } from './features/uploads.js';
+import { requestVehicle, reviewVehicleRequest } from './features/vehicle-requests.js';
+import { mask, rateLimited, recipientKey, VERIFICATION_OPERATIONS } from './features/verification.js';
 import { notFound, ok, validationFailed, type Outcome } from './outcome.js';
 
 type Obj = Record<string, unknown>;
 
-export type OperationHandler = (engine: Engine, body: Obj) => Outcome;
+/** `query`: the validated query of a GET route (or the WebSocket payload of its counterpart). */
+export type OperationHandler = (engine: Engine, body: Obj, query?: Obj) => Outcome;
+
+/** createAfa: at most this many unexpired challenges per recipient and account; more → 429 (x-decision, README). */
+export const AFA_MAX_ACTIVE_PER_RECIPIENT = 3;
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-/** `+919876543210` → `+91******3210`, `asha@example.com` → `a***@example.com`. */
-const mask = (recipient: string, channel: string) =>
-  channel === 'email' ? recipient.replace(/^(.)[^@]*/, '$1***') : `${recipient.slice(0, 3)}${'*'.repeat(Math.max(0, recipient.length - 7))}${recipient.slice(-4)}`;
-/** The challenge as the API shows it (without the store's numeric id and the owner). */
-const view = ({ id: _id, account_id: _a, ...rest }: Obj) => rest;
+/** The challenge as the API shows it (without the store's numeric id, the owner and the recipient key). */
+const view = ({ id: _id, account_id: _a, recipient_key: _r, ...rest }: Obj) => rest;
 
 export const OPERATIONS: Record<string, OperationHandler> = {
+  ...VERIFICATION_OPERATIONS,
+  updateAccountPassword,
+  geocodeAddress,
+  reverseGeocode,
+  estimateRoute,
   /**
    * openapi.yaml x-decision `afa`: starts an OTP challenge and returns it without the OTP (the
    * sandbox sends nothing and keeps no OTP). The same `reference` within the challenge's
-   * lifetime returns the existing challenge.
+   * lifetime returns the existing challenge. More than AFA_MAX_ACTIVE_PER_RECIPIENT unexpired
+   * challenges for one recipient → 429 with Retry-After (until the oldest one expires).
    */
   createAfa(engine, body) {
     const channel = String(body.channel);
@@ -33,11 +46,18 @@ export const OPERATIONS: Record<string, OperationHandler> = {
       const same = engine.store.all('AfaResponse', (r) => r.account_id === engine.accountId() && r.reference === body.reference && Number(r.expires_at) > now)[0];
       if (same) return ok(view(same), 201);
     }
+    const key = recipientKey(recipient);
+    const active = engine.store.all('AfaResponse', (r) => r.account_id === engine.accountId() && r.recipient_key === key && Number(r.expires_at) > now);
+    if (active.length >= AFA_MAX_ACTIVE_PER_RECIPIENT) {
+      const oldest = Math.min(...active.map((r) => Number(r.expires_at)));
+      return rateLimited(oldest - now, 'for this recipient');
+    }
     const rec = engine.store.insert('AfaResponse', {
       account_id: engine.accountId(),
       purpose: body.purpose,
       channel,
       destination: mask(recipient, channel),
+      recipient_key: key,
       status: 'sent',
       reference: body.reference ?? null,
       metadata: body.metadata ?? {},
@@ -90,4 +110,14 @@ export const WS_OPERATIONS: Record<string, OperationHandler> = {
   'account.review.like.add': (engine, payload) => like(engine, payload, true),
   /** Removing a like that does not exist succeeds without change (asyncapi.yaml). */
   'account.review.like.remove': (engine, payload) => like(engine, payload, false),
+  'account.network.vehicle.request': requestVehicle,
+  'account.network.vehicle.request.review': reviewVehicleRequest,
+  'ai.thread.send': sendToThread,
+  /** Streaming types: niyantha-ws streams the stored reply's text, then sends this result as `.ok`. */
+  'ai.thread.send.stream': sendToThread,
+  'nitha.thread.send.stream': sendToNitha,
+  'ai.threads.get': threadWithMessages,
+  'file.stream.start': startUpload,
+  'file.stream.chunk': appendChunk,
+  'file.stream.complete': completeUpload,
 };

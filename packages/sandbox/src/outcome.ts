@@ -6,6 +6,8 @@ export interface Outcome {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The state changed although the answer is an error (a counted wrong OTP): persist it too. */
+  changed?: boolean;
 }
 
 export interface Failure extends Outcome {

@@ -4,7 +4,7 @@
 // Niyantha key-management session (`Authorization: Bearer`).
 import { unixSeconds, type Clock } from './clock.js';
 import type { Outcome } from './outcome.js';
-import { newOtp, newToken, tokenHash } from './tokens.js';
+import { newToken, sendOtp, tokenHash } from './tokens.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 7200;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
@@ -40,10 +40,8 @@ export class PlatformAuth {
   }
 
   private sendOtp(email: string): string {
-    const otp = newOtp();
     // By design: the sandbox "sends" the OTP by printing it to its own log.
-    this.log(`platform-auth: OTP for ${email}: ${otp}`);
-    return otp;
+    return sendOtp(this.log, 'platform-auth', email);
   }
 
   login(body: { email?: string; password?: string; token?: string }): Outcome {

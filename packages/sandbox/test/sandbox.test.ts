@@ -332,12 +332,13 @@ describe('sandbox', () => {
     const c = wsClient(sandbox.wsUrl);
     await c.open;
     await c.request('auth.login', { authType: 's2s', token: key.username, metadata: { secret: key.secret, app: 'anystore' } });
-    const final = await c.request('ai.thread.send.stream', { thread_id: 7, content: 'hello there sandbox' });
-    const chunks = c.frames.filter((f) => f.type === 'ai.thread.send.stream.chunk');
+    // Without thread_id Nitha starts a new thread (ai.thread.send.stream needs an existing one: ws-features.test.ts).
+    const final = await c.request('nitha.thread.send.stream', { content: 'hello there sandbox' });
+    const chunks = c.frames.filter((f) => f.type === 'nitha.thread.send.stream.chunk');
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((f) => f.payload.index)).toEqual(chunks.map((_, i) => i));
     expect(chunks.map((f) => f.payload.delta).join('')).toContain('hello there sandbox');
-    expect(final.type).toBe('ai.thread.send.stream.ok');
+    expect(final.type).toBe('nitha.thread.send.stream.ok');
     c.ws.close();
   });
 
