@@ -137,8 +137,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     const pristine =
       !plain && hasBody && maxRetries > 0 && (retrySafe || !LARGE_BODY_TYPE.test(request.headers.get('content-type') ?? '')) ? request.clone() : undefined;
     const resendable = !hasBody || (plain ? plain.replayable && (retrySafe || !LARGE_BODY_TYPE.test(plain.headers.get('content-type') ?? '')) : pristine !== undefined);
-    const target = `${request.method} ${stripQuery(request.url)}`;
-
+    // "METHOD url-without-query" for errors and logs only: built when one is made, not per call.
     for (let attempt = 0; ; attempt++) {
       const remaining = deadlineAt - now();
       if (remaining <= 0) throw new TimeoutError('deadline', deadlineMs);
@@ -156,16 +155,16 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       let failure: S2sdkError | undefined;
       try {
         response = await (plain ? sendPlain(plain, state) : baseFetch(attempt === 0 ? request : pristine ? pristine.clone() : request, lazyInit(state)));
-        retryDelay = canRetry && retrySafe && resendable && retryStatus(response.status) ? statusRetryDelay(response, attempt, target, deadlineAt) : undefined;
+        retryDelay = canRetry && retrySafe && resendable && retryStatus(response.status) ? statusRetryDelay(response, attempt, request, deadlineAt) : undefined;
         // The body is read while the attempt's timeout and the caller's signal still apply:
         // a server that sends headers and then stalls cannot hang the call.
         if (retryDelay === undefined) response = await readBody(response);
       } catch (err) {
         response = undefined;
-        if (state.timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, target, { cause: err });
+        if (state.timedOut) failure = new TimeoutError(scope, scope === 'deadline' ? deadlineMs : timeoutMs, targetOf(request), { cause: err });
         else if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
         else if (err instanceof S2sdkError) failure = err;
-        else failure = new NetworkError(`${target} failed: ${describeNetworkError(err)}`, { cause: err });
+        else failure = new NetworkError(`${targetOf(request)} failed: ${describeNetworkError(err)}`, { cause: err });
       } finally {
         clearTimeout(timer);
         if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
@@ -173,7 +172,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
 
       if (response) {
         if (retryDelay === undefined) return response;
-        log.debug('retrying after status', { target, status: response.status, attempt: attempt + 1, delayMs: retryDelay });
+        log.debug('retrying after status', { target: targetOf(request), status: response.status, attempt: attempt + 1, delayMs: retryDelay });
         await response.body?.cancel().catch(() => undefined);
         await sleep(retryDelay, callerSignal);
         continue;
@@ -185,16 +184,16 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       if (!mayResend) throw err;
       const delay = backoff(attempt);
       if (now() + delay >= deadlineAt) throw err;
-      log.debug('retrying after failure', { target, error: err.code, errno: (err as NetworkError).errno, attempt: attempt + 1, delayMs: delay });
+      log.debug('retrying after failure', { target: targetOf(request), error: err.code, errno: (err as NetworkError).errno, attempt: attempt + 1, delayMs: delay });
       await sleep(delay, callerSignal);
     }
   };
 
   /** The wait before re-sending after a retryable status, or undefined when it must not be re-sent. */
-  function statusRetryDelay(response: Response, attempt: number, target: string, deadlineAt: number): number | undefined {
+  function statusRetryDelay(response: Response, attempt: number, request: Request, deadlineAt: number): number | undefined {
     const retryAfter = parseRetryAfter(response.headers, now());
     if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
-      log.debug('not retrying: Retry-After beyond the bound', { target, status: response.status, retryAfterMs: retryAfter });
+      log.debug('not retrying: Retry-After beyond the bound', { target: targetOf(request), status: response.status, retryAfterMs: retryAfter });
       return undefined;
     }
     const delay = retryAfter ?? backoff(attempt);
@@ -242,6 +241,8 @@ class Attempt {
     this.l?.();
   }
 }
+
+const targetOf = (request: Request): string => `${request.method} ${stripQuery(request.url)}`;
 
 /** `{ signal }` whose signal is made only if the fetch reads it (spreading the init reads it). */
 const lazyInit = (attempt: Attempt): RequestInit => ({

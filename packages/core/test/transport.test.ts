@@ -400,3 +400,24 @@ describe('createApiClient typed failures', () => {
     expect(seen).toEqual(['/good']);
   });
 });
+
+describe('error and log targets (built only when needed)', () => {
+  it('name the method and the URL without its query in retry logs, network errors and timeouts', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const logger = { debug: (_m: string, f?: Record<string, unknown>) => void logs.push(f ?? {}) };
+    const base = await refusedUrl();
+    const t = createTransport({ fetch: globalThis.fetch, retry: { maxRetries: 1, ...fastRetry }, logger });
+    const err = await t(new Request(`${base}/x?secret=1`)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as Error).message).toMatch(new RegExp(`^GET ${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/x failed: `));
+    expect((err as Error).message).not.toContain('secret');
+    expect(logs.map((l) => l.target)).toEqual([`GET ${base}/x`]);
+
+    const stall: typeof fetch = (_i, init) => new Promise((_r, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason)));
+    const slow = createTransport({ fetch: stall, timeoutMs: 20, retry: { maxRetries: 0 } });
+    const te = await slow(new Request('http://h.invalid/slow?k=v', { method: 'DELETE' })).catch((e: unknown) => e);
+    expect(te).toBeInstanceOf(TimeoutError);
+    expect((te as Error).message).toContain('DELETE http://h.invalid/slow');
+    expect((te as Error).message).not.toContain('k=v');
+  });
+});
