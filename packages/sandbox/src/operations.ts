@@ -4,7 +4,7 @@
 import type { Engine } from './engine.js';
 import { estimateRoute, geocodeAddress, reverseGeocode } from './features/geo.js';
 import { updateAccountPassword } from './features/password.js';
-import { sendToNitha, sendToThread, threadWithMessages } from './features/threads.js';
+import { createThread, sendToNitha, sendToThread, threadWithMessages } from './features/threads.js';
 import { appendChunk, completeUpload, startUpload } from './features/uploads.js';
 import { requestVehicle, reviewVehicleRequest } from './features/vehicle-requests.js';
 import { mask, rateLimited, recipientKey, VERIFICATION_OPERATIONS } from './features/verification.js';
@@ -116,6 +116,7 @@ export const WS_OPERATIONS: Record<string, OperationHandler> = {
   /** Streaming types: niyantha-ws streams the stored reply's text, then sends this result as `.ok`. */
   'ai.thread.send.stream': sendToThread,
   'nitha.thread.send.stream': sendToNitha,
+  'ai.threads.create': createThread,
   'ai.threads.get': threadWithMessages,
   'file.stream.start': startUpload,
   'file.stream.chunk': appendChunk,

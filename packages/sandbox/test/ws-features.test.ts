@@ -58,6 +58,20 @@ describe('network vehicle requests (WS)', () => {
 });
 
 describe('AI threads (WS)', () => {
+  it('ai.threads.create refuses an inactive character with conflict and stores nothing', async () => {
+    const seed = { apiKeys: [{ name: 'ci', username: 'pk_ci', secret: 'sk_ci_secret' }] };
+    const key = { username: 'pk_ci', secret: 'sk_ci_secret' };
+    h = await harness({ seed });
+    const k = h.s2s(key);
+    const store = (await h.call('POST', `${A}/stores`, { body: STORE, headers: k })).body;
+    const character = (await h.call('POST', `${A}/stores/${store.id}/characters`, { body: { name: 'Meera', persona: 'Helpful grocer' }, headers: k })).body;
+    expect((await h.call('PATCH', `${A}/characters/${character.id}`, { body: { status: 'inactive' }, headers: k })).status).toBe(200);
+    const c = await h.ws(key);
+    const before = (await c.request('ai.threads.list', {})).payload.items.length;
+    expect(await c.request('ai.threads.create', { character_id: character.id })).toMatchObject({ type: 'error', payload: { code: 'conflict' } });
+    expect((await c.request('ai.threads.list', {})).payload.items).toHaveLength(before);
+  });
+
   it('send checks the thread and stores both messages; streams store them too; ai.threads.get returns them', async () => {
     const state = join(mkdtempSync(join(tmpdir(), 'sandbox-threads-')), 'state.json');
     const seed = { apiKeys: [{ name: 'ci', username: 'pk_ci', secret: 'sk_ci_secret' }] };
@@ -68,6 +82,9 @@ describe('AI threads (WS)', () => {
     const character = (await h.call('POST', `${A}/stores/${store.id}/characters`, { body: { name: 'Meera', persona: 'Helpful grocer' }, headers: k })).body;
     const c = await h.ws(key);
     const thread = (await c.request('ai.threads.create', { character_id: character.id, title: 'Restock' })).payload;
+    // The thread takes the character's store; a missing character is not_found.
+    expect(thread).toMatchObject({ kind: 'character', character_id: character.id, store_id: store.id, title: 'Restock', message_count: 0, last_message_at: null });
+    expect(await c.request('ai.threads.create', { character_id: 999_999 })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
     expect(await c.request('ai.thread.send', { thread_id: 999_999, content: 'hello' })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
     expect(await c.request('ai.thread.send.stream', { thread_id: 999_999, content: 'hello' })).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
     expect(c.chunks(c.lastId())).toEqual([]);

@@ -5,7 +5,7 @@
 // first. The reply text is generated ("Sandbox reply to: <content>"); streams send it one word
 // per chunk (niyantha-ws.ts) and end with the same AIThreadSendResult as `ai.thread.send`.
 import type { Engine } from '../engine.js';
-import { ok, validationFailed, type Outcome } from '../outcome.js';
+import { fail, ok, validationFailed, type Outcome } from '../outcome.js';
 import type { Rec } from '../store.js';
 
 type Obj = Record<string, unknown>;
@@ -53,6 +53,27 @@ export function sendToNitha(engine: Engine, payload: Obj): Outcome {
   }
   const created = engine.create('AIThread', {}, { kind: 'nitha', character_id: null, store_id: payload.store_id ?? null, title: null, message_count: 0, last_message_at: null });
   return send(engine, created.body as Rec, String(payload.content));
+}
+
+/**
+ * `ai.threads.create`: a character thread "with an AI character of one of the account's stores"
+ * (ai.yaml AIThreadCreateRequest): the character must exist and be the account's (the body's
+ * reference check, before this), and be `active` (an `inactive` one → conflict); the thread
+ * takes the character's `store_id`.
+ */
+export function createThread(engine: Engine, payload: Obj): Outcome {
+  const found = engine.find('AICharacter', payload.character_id);
+  if ('error' in found) return found.error;
+  const character = found.rec;
+  if (character.status !== 'active') return fail(409, 'conflict', `AICharacter ${String(character.id)} is ${String(character.status)}; threads start only with an active character`);
+  return engine.create('AIThread', {}, {
+    kind: 'character',
+    character_id: character.id,
+    store_id: character.store_id ?? null,
+    title: payload.title ?? null,
+    message_count: 0,
+    last_message_at: null,
+  });
 }
 
 /** `ai.threads.get`: the thread with its latest messages. */
