@@ -43,6 +43,16 @@ const searchable = (r: Rec): string[] => {
 
 const props = (schema: Obj | undefined) => Object.keys((schema?.properties as Obj | undefined) ?? {});
 
+/**
+ * Lists whose spec names an order other than newest first: AI threads are "most recently active
+ * first" (asyncapi.yaml `ai.threads.list`, ai.yaml AIThreadList): by `last_message_at`, a thread
+ * without messages by its `created_at`. A thread that becomes active while a client pages moves
+ * to the front, as on any activity-ordered list.
+ */
+const LIST_ORDER: Record<string, (r: Rec) => number> = {
+  AIThread: (r) => Number(r.last_message_at ?? r.created_at ?? 0),
+};
+
 export class Engine {
   constructor(
     readonly store: ResourceStore,
@@ -127,6 +137,7 @@ export class Engine {
     return status === 404 ? fail(404, 'not_found', message, details) : validationFailed(details, message);
   }
 
+  /** Lists are newest first, except where the spec names another order (LIST_ORDER). */
   list(entity: string, scope: Obj, query: Obj): Outcome {
     const denied = this.parents(scope);
     if (denied) return denied;
@@ -144,7 +155,7 @@ export class Engine {
       (typeof r.account_id !== 'number' || r.account_id === account) &&
       (text === undefined || searchable(r).some((s) => s.toLowerCase().includes(text)));
     try {
-      return ok(this.store.list(entity, match, { limit: typeof limit === 'number' ? limit : 20, cursor: typeof cursor === 'string' ? cursor : undefined }));
+      return ok(this.store.list(entity, match, { limit: typeof limit === 'number' ? limit : 20, cursor: typeof cursor === 'string' ? cursor : undefined, order: LIST_ORDER[entity] }));
     } catch (err) {
       if (err instanceof CursorError) return validationFailed([{ path: 'query.cursor', message: err.message }]);
       throw err;

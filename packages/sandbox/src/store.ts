@@ -19,11 +19,15 @@ export class CursorError extends Error {
   override name = 'CursorError';
 }
 
-const encodeCursor = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url');
-function decodeCursor(cursor: string): number {
+/** A cursor names the last item of a page: its id, and its sort key for lists with an order. */
+const encodeCursor = (id: number, key?: number) => Buffer.from(JSON.stringify(key === undefined ? { id } : { id, key })).toString('base64url');
+function decodeCursor(cursor: string): { id: number; key?: number } {
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown };
-    if (typeof v.id === 'number' && Number.isInteger(v.id)) return v.id;
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown; key?: unknown };
+    if (typeof v.id === 'number' && Number.isInteger(v.id)) {
+      if (v.key === undefined) return { id: v.id };
+      if (typeof v.key === 'number' && Number.isFinite(v.key)) return { id: v.id, key: v.key };
+    }
   } catch {
     // fall through
   }
@@ -78,12 +82,19 @@ export class ResourceStore {
     return [...(this.collections.get(name)?.values() ?? [])].filter(filter).sort((a, b) => b.id - a.id).map(clone);
   }
 
-  /** Newest first (highest id first); `cursor` is the `next_cursor` of the previous page. */
-  list(name: string, filter: (r: Rec) => boolean, { limit = 20, cursor }: { limit?: number; cursor?: string } = {}): Page {
-    const after = cursor ? decodeCursor(cursor) : Infinity;
-    const rows = this.all(name, (r) => r.id < after && filter(r));
+  /**
+   * Newest first (highest id first), or by `order` (highest key first, then highest id);
+   * `cursor` is the `next_cursor` of the previous page.
+   */
+  list(name: string, filter: (r: Rec) => boolean, { limit = 20, cursor, order }: { limit?: number; cursor?: string; order?: (r: Rec) => number } = {}): Page {
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    if (after && (after.key === undefined) !== (order === undefined)) throw new CursorError('is not a cursor returned by this list');
+    let rows = this.all(name, filter);
+    if (order) rows = rows.map((r) => ({ r, k: order(r) })).sort((a, b) => b.k - a.k || b.r.id - a.r.id).map((x) => x.r);
+    if (after) rows = rows.filter((r) => (order ? order(r) < after.key! || (order(r) === after.key && r.id < after.id) : r.id < after.id));
     const items = rows.slice(0, limit);
-    return { items, next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]!.id) : null };
+    const last = items[items.length - 1];
+    return { items, next_cursor: rows.length > limit && last ? encodeCursor(last.id, order ? order(last) : undefined) : null };
   }
 
   getSingleton(name: string): Record<string, unknown> | undefined {

@@ -31,6 +31,23 @@ describe('ResourceStore', () => {
     expect(copy.insert('Store', { name: 'next' }).id).toBe(6);
     expect(() => copy.insert('Store', { id: 2 })).toThrow(/already exists/);
   });
+
+  it('pages by a sort key when a list has an order (highest first, ties newest first), with cursors of that order only', () => {
+    const st = new ResourceStore();
+    const activity = [30, 10, 30, 20, 5]; // ids 1..5
+    for (const a of activity) st.insert('AIThread', { last_message_at: a });
+    const order = (r: Record<string, unknown>) => Number(r.last_message_at);
+    const p1 = st.list('AIThread', () => true, { limit: 2, order });
+    expect(p1.items.map((r) => r.id)).toEqual([3, 1]);
+    const p2 = st.list('AIThread', () => true, { limit: 2, order, cursor: p1.next_cursor! });
+    expect(p2.items.map((r) => r.id)).toEqual([4, 2]);
+    const p3 = st.list('AIThread', () => true, { limit: 2, order, cursor: p2.next_cursor! });
+    expect([p3.items.map((r) => r.id), p3.next_cursor]).toEqual([[5], null]);
+    // A cursor of the id order does not page a keyed list, nor the other way round.
+    const byId = st.list('AIThread', () => true, { limit: 1 });
+    expect(() => st.list('AIThread', () => true, { order, cursor: byId.next_cursor! })).toThrow(CursorError);
+    expect(() => st.list('AIThread', () => true, { cursor: p1.next_cursor! })).toThrow(CursorError);
+  });
 });
 
 describe('KeyRegistry', () => {

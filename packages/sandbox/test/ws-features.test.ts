@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../src/index.js';
 import { harness, STORE, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -58,6 +59,30 @@ describe('network vehicle requests (WS)', () => {
 });
 
 describe('AI threads (WS)', () => {
+  it('ai.threads.list is most recently active first, and pages in that order', async () => {
+    const clock = manualClock();
+    const seed = { apiKeys: [{ name: 'ci', username: 'pk_ci', secret: 'sk_ci_secret' }] };
+    const key = { username: 'pk_ci', secret: 'sk_ci_secret' };
+    h = await harness({ seed, clock });
+    const k = h.s2s(key);
+    const store = (await h.call('POST', `${A}/stores`, { body: STORE, headers: k })).body;
+    const character = (await h.call('POST', `${A}/stores/${store.id}/characters`, { body: { name: 'Meera', persona: 'Helpful grocer' }, headers: k })).body;
+    const c = await h.ws(key);
+    const ids: number[] = [];
+    for (const title of ['first', 'second', 'third']) {
+      clock.advance(60_000);
+      ids.push((await c.request('ai.threads.create', { character_id: character.id, title })).payload.id);
+    }
+    const listed = async (payload: object) => (await c.request('ai.threads.list', payload)).payload;
+    expect((await listed({ character_id: character.id })).items.map((t: any) => t.id)).toEqual([ids[2], ids[1], ids[0]]);
+    clock.advance(60_000);
+    await c.request('ai.thread.send', { thread_id: ids[0], content: 'hello' }); // the oldest becomes the most recent
+    const page1 = await listed({ character_id: character.id, limit: 2 });
+    expect(page1.items.map((t: any) => t.id)).toEqual([ids[0], ids[2]]);
+    const page2 = await listed({ character_id: character.id, limit: 2, cursor: page1.next_cursor });
+    expect([page2.items.map((t: any) => t.id), page2.next_cursor]).toEqual([[ids[1]], null]);
+  });
+
   it('ai.threads.create refuses an inactive character with conflict and stores nothing', async () => {
     const seed = { apiKeys: [{ name: 'ci', username: 'pk_ci', secret: 'sk_ci_secret' }] };
     const key = { username: 'pk_ci', secret: 'sk_ci_secret' };
