@@ -7,7 +7,7 @@ import { updateAccountPassword } from './features/password.js';
 import { createThread, sendToNitha, sendToThread, threadWithMessages } from './features/threads.js';
 import { appendChunk, completeUpload, startUpload } from './features/uploads.js';
 import { requestVehicle, reviewVehicleRequest } from './features/vehicle-requests.js';
-import { mask, rateLimited, recipientKey, VERIFICATION_OPERATIONS } from './features/verification.js';
+import { AFA_VERIFICATIONS, mask, rateLimited, recipientKey, startVerification, VERIFICATION_OPERATIONS } from './features/verification.js';
 import { notFound, ok, validationFailed, type Outcome } from './outcome.js';
 
 type Obj = Record<string, unknown>;
@@ -30,8 +30,10 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   reverseGeocode,
   estimateRoute,
   /**
-   * openapi.yaml x-decision `afa`: starts an OTP challenge and returns it without the OTP (the
-   * sandbox sends nothing and keeps no OTP). The same `reference` within the challenge's
+   * openapi.yaml x-decision `afa`: starts an OTP challenge and returns it without the OTP. For
+   * purpose contact_update / email_update the challenge is a contact / e-mail verification
+   * (features/verification.ts) whose OTP is printed to the sandbox log, and the channel must fit
+   * the purpose (422); other purposes keep no OTP. The same `reference` within the challenge's
    * lifetime returns the existing challenge. More than AFA_MAX_ACTIVE_PER_RECIPIENT unexpired
    * challenges for one recipient → 429 with Retry-After (until the oldest one expires).
    */
@@ -40,6 +42,10 @@ export const OPERATIONS: Record<string, OperationHandler> = {
     const recipient = String(body.recipient);
     if (!(channel === 'email' ? EMAIL : E164).test(recipient)) {
       return validationFailed([{ path: '/recipient', message: channel === 'email' ? 'must be an e-mail address for channel email' : `must be an E.164 phone number for channel ${channel}` }]);
+    }
+    const feeds = AFA_VERIFICATIONS[String(body.purpose)];
+    if (feeds && !feeds.channels.includes(channel)) {
+      return validationFailed([{ path: '/channel', message: `must be ${feeds.channels.join(' or ')} for purpose ${String(body.purpose)}` }]);
     }
     const now = engine.now();
     if (typeof body.reference === 'string') {
@@ -66,6 +72,9 @@ export const OPERATIONS: Record<string, OperationHandler> = {
       created_at: now,
     });
     const stored = engine.store.update('AfaResponse', rec.id, { afa_id: `afa_sandbox${rec.id}` })!;
+    // contact_update / email_update: the challenge is the confirm operations' verification (its
+    // OTP goes to the sandbox log); other purposes have no consuming operation, so no OTP exists.
+    if (feeds) startVerification(engine, feeds.kind, recipient, { verificationId: String(stored.afa_id), channel, expiresAt: Number(stored.expires_at), resendAfter: Number(stored.resend_after), afaRecord: rec.id });
     return ok(view(stored), 201);
   },
 

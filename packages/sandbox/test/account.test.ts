@@ -115,6 +115,32 @@ describe('account password', () => {
   });
 });
 
+describe('AFA challenges for contact / e-mail changes', () => {
+  it('an AFA of purpose contact_update is the verification update_contact confirms with its afa_id; channels must fit the purpose', async () => {
+    h = await harness();
+    const k = h.s2s(await h.newKey());
+    const afa = (body: object) => h!.call('POST', `${A}/afas`, { body, headers: k });
+    const started = await afa({ purpose: 'contact_update', channel: 'whatsapp', recipient: '+919811112222' });
+    expect(started).toMatchObject({ status: 201, body: { purpose: 'contact_update', status: 'sent', destination: '+91******2222' } });
+    const otp = otpFor(h.lines, '+919811112222');
+    expect(JSON.stringify(started.body)).not.toContain(otp);
+    expect(JSON.stringify(h.sandbox.snapshot())).not.toContain(otp);
+    const wrong = otp === '000000' ? '111111' : '000000';
+    expect(await h.call('POST', `${A}/update_contact`, { body: { verification_id: started.body.afa_id, otp: wrong }, headers: k })).toMatchObject({ status: 422, body: { details: [{ path: '/otp' }] } });
+    const done = await h.call('POST', `${A}/update_contact`, { body: { verification_id: started.body.afa_id, otp }, headers: k });
+    expect(done).toMatchObject({ status: 200, body: { contact: '+919811112222', contact_verified: true } });
+    const afaRecord = h.core.engine.store.all('AfaResponse', (r) => r.afa_id === started.body.afa_id)[0]!;
+    expect(afaRecord.status).toBe('verified');
+    // An e-mail change needs an e-mail challenge; other purposes have no OTP to confirm anything with.
+    expect(await afa({ purpose: 'email_update', channel: 'sms', recipient: '+919811112222' })).toMatchObject({ status: 422, body: { details: [{ path: '/channel' }] } });
+    const lines = h.lines.length;
+    const tx = await afa({ purpose: 'transaction', channel: 'sms', recipient: '+919833334444' });
+    expect(tx.status).toBe(201);
+    expect(h.lines.slice(lines).some((l) => l.includes('OTP for'))).toBe(false);
+    expect((await h.call('POST', `${A}/update_contact`, { body: { verification_id: tx.body.afa_id, otp: '123456' }, headers: k })).status).toBe(404);
+  });
+});
+
 describe('createAfa rate limit', () => {
   it('a fourth active challenge for one recipient is a 429 with Retry-After until the oldest expires', async () => {
     const clock = manualClock();

@@ -2,7 +2,10 @@
 // confirmContactUpdate, initiateEmailUpdate, confirmEmailUpdate): initiate stores a challenge
 // (`AccountVerification`: kind, the new value, SHA-256 of the OTP, expiry, wrong attempts) and
 // "sends" the OTP by printing it to the sandbox log (tokens.ts sendOtp, like platform auth);
-// confirm checks verification_id + OTP and then really changes the profile.
+// confirm checks verification_id + OTP and then really changes the profile. An AFA challenge
+// (createAfa) of purpose contact_update / email_update starts the same verification under its
+// `afa_id` (afa.yaml x-decision: the afa_id is the confirm operations' verification_id), and its
+// status follows the outcome (verified / expired / failed).
 // Only the OTP's hash is stored, so neither the state, nor errors, nor JSON of a record hold it.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
@@ -38,6 +41,46 @@ const FIELD: Record<Kind, { field: 'contact' | 'email'; verified: string; channe
   email: { field: 'email', verified: 'email_verified', channel: 'email', prefix: 'ev' },
 };
 
+/** The verification an AFA challenge of this purpose feeds (afa.yaml x-decision), and the channels it may use. */
+export const AFA_VERIFICATIONS: Record<string, { kind: Kind; channels: readonly string[] } | undefined> = {
+  contact_update: { kind: 'contact', channels: ['sms', 'whatsapp'] },
+  email_update: { kind: 'email', channels: ['email'] },
+};
+
+interface Challenge {
+  verificationId: string;
+  channel: string;
+  expiresAt: number;
+  resendAfter: number;
+  /** The store id of the AfaResponse this verification belongs to, whose status follows it. */
+  afaRecord?: number;
+}
+
+/**
+ * Stores a verification of `value` for the account (replacing its pending one of the same kind)
+ * and "sends" its OTP to the sandbox log; only the OTP's SHA-256 is kept.
+ */
+export function startVerification(engine: Engine, kind: Kind, value: string, c: Challenge): Obj {
+  const account = engine.accountId();
+  for (const r of engine.store.all(VERIFICATION_COLLECTION, (r) => r.account_id === account && r.kind === kind)) engine.store.delete(VERIFICATION_COLLECTION, r.id);
+  const otp = sendOtp(engine.log, 'niyantha', `${value} (${kind} update ${c.verificationId})`);
+  return engine.store.insert(VERIFICATION_COLLECTION, {
+    verification_id: c.verificationId,
+    account_id: account,
+    kind,
+    value,
+    recipient_key: recipientKey(value),
+    otp_sha256: tokenHash(otp),
+    attempts: 0,
+    channel: c.channel,
+    destination: mask(value, c.channel),
+    expires_at: c.expiresAt,
+    resend_after: c.resendAfter,
+    created_at: engine.now(),
+    afa_record: c.afaRecord ?? null,
+  });
+}
+
 function initiate(engine: Engine, kind: Kind, body: Obj): Outcome {
   const f = FIELD[kind];
   const value = String(body[f.field]);
@@ -47,26 +90,18 @@ function initiate(engine: Engine, kind: Kind, body: Obj): Outcome {
   const mine = engine.store.all(VERIFICATION_COLLECTION, (r) => r.account_id === account && r.kind === kind);
   const recent = mine.find((r) => r.recipient_key === key && Number(r.resend_after) > now && Number(r.expires_at) > now);
   if (recent) return rateLimited(Number(recent.resend_after) - now, `for this ${kind === 'contact' ? 'phone number' : 'e-mail address'}`);
-  // A new verification replaces the account's pending one of the same kind.
-  for (const r of mine) engine.store.delete(VERIFICATION_COLLECTION, r.id);
-  const verificationId = `${f.prefix}_${randomBytes(9).toString('base64url')}`;
-  const otp = sendOtp(engine.log, 'niyantha', `${value} (${kind} update ${verificationId})`);
-  const rec = {
-    verification_id: verificationId,
-    account_id: account,
-    kind,
-    value,
-    recipient_key: key,
-    otp_sha256: tokenHash(otp),
-    attempts: 0,
+  const rec = startVerification(engine, kind, value, {
+    verificationId: `${f.prefix}_${randomBytes(9).toString('base64url')}`,
     channel: f.channel,
-    destination: mask(value, f.channel),
-    expires_at: now + CONTACT_VERIFICATION_TTL_SECONDS,
-    resend_after: now + CONTACT_RESEND_AFTER_SECONDS,
-    created_at: now,
-  };
-  engine.store.insert(VERIFICATION_COLLECTION, rec);
+    expiresAt: now + CONTACT_VERIFICATION_TTL_SECONDS,
+    resendAfter: now + CONTACT_RESEND_AFTER_SECONDS,
+  });
   return ok({ verification_id: rec.verification_id, channel: rec.channel, destination: rec.destination, expires_at: rec.expires_at, resend_after: rec.resend_after });
+}
+
+/** An AFA challenge behind a verification follows its outcome (AfaStatus). */
+function settleAfa(engine: Engine, v: Obj, status: 'verified' | 'expired' | 'failed'): void {
+  if (typeof v.afa_record === 'number' && engine.store.get('AfaResponse', v.afa_record)) engine.store.update('AfaResponse', v.afa_record, { status });
 }
 
 function confirm(engine: Engine, kind: Kind, body: Obj): Outcome {
@@ -79,17 +114,21 @@ function confirm(engine: Engine, kind: Kind, body: Obj): Outcome {
   if (!v) return gone;
   if (Number(v.expires_at) <= now) {
     engine.store.delete(VERIFICATION_COLLECTION, v.id);
+    settleAfa(engine, v, 'expired');
     return { ...validationFailed([{ path: '/otp', message: 'has expired; start a new verification' }], 'The OTP has expired'), changed: true };
   }
   if (tokenHash(String(body.otp)) !== v.otp_sha256) {
     const attempts = Number(v.attempts) + 1;
     const left = MAX_VERIFICATION_ATTEMPTS - attempts;
-    if (left <= 0) engine.store.delete(VERIFICATION_COLLECTION, v.id);
-    else engine.store.update(VERIFICATION_COLLECTION, v.id, { attempts });
+    if (left <= 0) {
+      engine.store.delete(VERIFICATION_COLLECTION, v.id);
+      settleAfa(engine, v, 'failed');
+    } else engine.store.update(VERIFICATION_COLLECTION, v.id, { attempts });
     const message = left > 0 ? `is wrong (${left} attempt${left === 1 ? '' : 's'} left)` : 'is wrong; no attempts left, start a new verification';
     return { ...validationFailed([{ path: '/otp', message }], 'The OTP is wrong'), changed: true };
   }
   engine.store.delete(VERIFICATION_COLLECTION, v.id);
+  settleAfa(engine, v, 'verified');
   const profile = engine.store.getSingleton('AccountProfile');
   if (!profile) return notFound('AccountProfile', 'of this account');
   return ok(engine.store.setSingleton('AccountProfile', { ...profile, [f.field]: v.value, [f.verified]: true, updated_at: now }));
