@@ -27,7 +27,8 @@ const SCHEMA_LIST = new Set(SCHEMA_LIST_KEYWORDS);
 
 const isObject = (v: unknown): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
 
-function decodePointer(pointer: string): string[] {
+/** The segments of a JSON pointer (`/a/b~1c` → `a`, `b/c`); throws on a malformed one. */
+export function decodePointer(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return pointer === '/' ? [''] : [];
   if (!pointer.startsWith('/')) throw new BundleError(`invalid JSON pointer "${pointer}"`);
   return pointer

@@ -20,6 +20,7 @@
 
 import { getSchema } from '@asyncapi/parser/cjs/ruleset/functions/documentStructure.js';
 import { schema as jsonSchema } from '@stoplight/spectral-functions';
+import { decodePointer } from './bundle';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -45,17 +46,22 @@ const REF_TARGETS: ReadonlyArray<{ at: readonly string[]; kind: string; target: 
 
 const matches = (pattern: readonly string[], path: readonly string[]) => pattern.length === path.length && pattern.every((p, i) => p === '*' || p === path[i]);
 
-const decode = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
-
-function exists(document: JsonObject, ref: string): boolean {
+/** The node at a JSON pointer of the document (`/channels/ws`), or undefined when there is none or the pointer is malformed. */
+function nodeAt(document: JsonObject, pointer: string): Json | undefined {
+  let parts: string[];
+  try {
+    parts = decodePointer(pointer);
+  } catch {
+    return undefined;
+  }
   let node: Json = document;
-  for (const raw of ref.slice(2).split('/')) {
-    const part = decode(decodeURIComponent(raw));
+  for (const part of parts) {
     if (Array.isArray(node) && /^\d+$/.test(part)) node = node[Number(part)] as Json;
     else if (isObject(node) && Object.prototype.hasOwnProperty.call(node, part)) node = node[part] as Json;
-    else return false;
+    else return undefined;
+    if (node === undefined) return undefined;
   }
-  return true;
+  return node;
 }
 
 /** Every `$ref` at a known position must be local, exist and point to the kind of object that position takes. */
@@ -71,7 +77,7 @@ export function refKindProblems(document: unknown): string[] {
         const where = path.join('.');
         if (!ref.startsWith('#/')) problems.push(`${where}: $ref "${ref}" is not local after bundling [s2sdk-ref-kind]`);
         else if (!rule.target.test(ref)) problems.push(`${where}: $ref "${ref}" must point to ${rule.kind} [s2sdk-ref-kind]`);
-        else if (!exists(document, ref)) problems.push(`${where}: $ref "${ref}" does not exist [s2sdk-ref-kind]`);
+        else if (nodeAt(document, ref.slice(1)) === undefined) problems.push(`${where}: $ref "${ref}" does not exist [s2sdk-ref-kind]`);
         return;
       }
       const segment = rule.at[depth]!;
@@ -109,15 +115,9 @@ export function hasCircularRefs(document: unknown): boolean {
   const subtreeRefs = (pointer: string): string[] | null => {
     let hit = refsUnder.get(pointer);
     if (hit !== undefined) return hit;
-    let node: Json = document;
-    for (const raw of pointer.split('/').slice(1)) {
-      const part = decode(decodeURIComponent(raw));
-      if (Array.isArray(node) && /^\d+$/.test(part)) node = node[Number(part)] as Json;
-      else if (isObject(node) && Object.prototype.hasOwnProperty.call(node, part)) node = node[part] as Json;
-      else return null;
-    }
+    const node = nodeAt(document, pointer);
     const out: string[] = [];
-    hit = collect(node, out) ? out : null;
+    hit = node !== undefined && collect(node, out) ? out : null;
     refsUnder.set(pointer, hit);
     return hit;
   };
