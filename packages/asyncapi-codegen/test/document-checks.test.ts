@@ -77,6 +77,13 @@ describe('refKindProblems', () => {
       'operations.ping.messages.0: $ref "other.yaml#/x" is not local after bundling [s2sdk-ref-kind]',
     ]);
   });
+
+  it('reports a malformed pointer as missing instead of throwing', () => {
+    expect(refKindProblems(doc({ action: 'send', channel: { $ref: '#/channels/%E0' }, messages: [] }))).toEqual([
+      'operations.ping.channel: $ref "#/channels/%E0" does not exist [s2sdk-ref-kind]',
+    ]);
+    expect(hasCircularRefs({ x: { $ref: '#/components/%E0' } })).toBe(true);
+  });
 });
 
 describe('channelParameterProblems', () => {
