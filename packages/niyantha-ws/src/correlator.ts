@@ -10,8 +10,12 @@ export interface Pending {
   readonly id: string;
   readonly type: string;
   readonly entry: OperationTableEntry;
-  /** The encoded frame ('' for the login, whose frame holds the secret and is not kept). */
-  readonly frame: string;
+  /**
+   * The encoded frame until it is written; then kept only when the request may be replayed
+   * (`replay`), else released ('') so a large payload is not held (and promoted by the GC) while
+   * the reply is awaited. Always '' for the login, whose frame holds the secret.
+   */
+  frame: string;
   /** Sent by the client itself (login, heartbeat probe): not counted as in flight. */
   readonly internal: boolean;
   resolve(payload: unknown): void;

@@ -82,8 +82,10 @@ export class Requests {
     }
     p.sent = true;
     p.sessionKey = this.#host.publicKey();
+    const frame = p.frame;
+    if (!p.replay) p.frame = '';
     try {
-      socket.send(p.frame);
+      socket.send(frame);
     } catch (err) {
       this.pending.settle(p, new ConnectionLostError(p.type, p.id, undefined, 'send failed', { cause: err }), false);
     }

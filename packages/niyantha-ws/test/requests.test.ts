@@ -164,3 +164,27 @@ describe('request/reply', () => {
     expect(server.frames.map((f) => f.type)).toEqual(['auth.login']);
   });
 });
+
+describe('Requests (unit)', () => {
+  it('releases a sent frame unless the request may be replayed (a large payload is not held while its reply is awaited)', async () => {
+    const { Requests } = await import('../src/requests.js');
+    const sent: string[] = [];
+    const socket = { readyState: 1, send: (f: string) => void sent.push(f) } as never;
+    const entry = { reply: 'x.ok', errors: ['error'], chunk: null, streaming: false, auth: false };
+    const requests = new Requests({ x: entry }, undefined, 0, 10, { isOpen: () => true, closed: () => undefined, socket: () => socket, publicKey: () => 'pk' });
+    const settled: unknown[] = [];
+    const done = (v: unknown) => void settled.push(v);
+    requests.submit('r1', 'x', { data: 'A'.repeat(64) }, undefined, done, done, undefined, false);
+    requests.submit('r2', 'x', { data: 'B'.repeat(64) }, { replay: true }, done, done, undefined, false);
+    expect(sent.map((f) => JSON.parse(f).requestId)).toEqual(['r1', 'r2']);
+    expect(JSON.parse(sent[0]!).payload.data).toBe('A'.repeat(64));
+    expect(requests.pending.get('r1')!.frame).toBe('');
+    expect(requests.pending.get('r2')!.frame).toBe(sent[1]);
+    // The replayable one goes back to the queue after a drop and is sent again, byte for byte.
+    requests.failInFlight(1006, 'drop', undefined);
+    expect(settled).toHaveLength(1);
+    requests.flush();
+    expect(sent).toHaveLength(3);
+    expect(sent[2]).toBe(sent[1]);
+  });
+});
