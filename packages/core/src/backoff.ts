@@ -15,9 +15,9 @@ export interface BackoffPolicy {
 }
 
 /** REST retries: 500 ms, 1 s, 2 s … capped at 8 s. */
-export const REST_BACKOFF: Readonly<BackoffPolicy> = Object.freeze({ initialDelayMs: 500, maxDelayMs: 8_000, factor: 2 });
+export const REST_BACKOFF: Readonly<BackoffPolicy> = /* @__PURE__ */ Object.freeze({ initialDelayMs: 500, maxDelayMs: 8_000, factor: 2 });
 /** WebSocket reconnects: 250 ms, 500 ms, 1 s … capped at 30 s. */
-export const RECONNECT_BACKOFF: Readonly<BackoffPolicy> = Object.freeze({ initialDelayMs: 250, maxDelayMs: 30_000, factor: 2 });
+export const RECONNECT_BACKOFF: Readonly<BackoffPolicy> = /* @__PURE__ */ Object.freeze({ initialDelayMs: 250, maxDelayMs: 30_000, factor: 2 });
 
 /** Throws a RangeError naming `what` when the policy is not usable. */
 export function checkBackoffPolicy(policy: BackoffPolicy, what = 'backoff'): void {
