@@ -9,12 +9,18 @@ export interface ErrorOptions {
 
 /** Base class of every error thrown by the s2sdk packages. */
 export class S2sdkError extends Error {
+  /**
+   * The class's name as a string literal: minifiers rename classes, so `new.target.name` would
+   * read e.g. "fe" in a browser bundle. Every subclass declares its own (a test checks it).
+   */
+  static readonly errorName: string = 'S2sdkError';
+
   /** A stable machine-readable code, e.g. `API_ERROR`, `TIMEOUT`. */
   readonly code: string = 'S2SDK_ERROR';
 
   constructor(message: string, options?: ErrorOptions) {
     super(scrub(message), options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    this.name = Object.hasOwn(new.target, 'errorName') ? (new.target as typeof S2sdkError).errorName : new.target.name;
     // Stack frames carry the message: keep them scrubbed as well.
     if (this.stack) this.stack = scrub(this.stack);
   }
@@ -40,6 +46,7 @@ export class S2sdkError extends Error {
 
 /** Options or arguments that can never work (bad base URL, invalid duration, missing credentials). */
 export class ConfigurationError extends S2sdkError {
+  static override readonly errorName: string = 'ConfigurationError';
   override readonly code: string = 'CONFIGURATION_ERROR';
 }
 
@@ -54,6 +61,7 @@ export interface ApiErrorInit<TBody> {
 
 /** The server answered with a non-2xx status. `body` is the parsed (and redacted) error body. */
 export class ApiError<TBody = unknown> extends S2sdkError {
+  static override readonly errorName: string = 'ApiError';
   override readonly code: string = 'API_ERROR';
   readonly status: number;
   readonly body: TBody;
@@ -88,24 +96,31 @@ export class ApiError<TBody = unknown> extends S2sdkError {
 }
 
 export class BadRequestError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'BadRequestError';
   override readonly code: string = 'BAD_REQUEST';
 }
 export class AuthenticationError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'AuthenticationError';
   override readonly code: string = 'AUTHENTICATION_FAILED';
 }
 export class PermissionDeniedError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'PermissionDeniedError';
   override readonly code: string = 'PERMISSION_DENIED';
 }
 export class NotFoundError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'NotFoundError';
   override readonly code: string = 'NOT_FOUND';
 }
 export class ConflictError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'ConflictError';
   override readonly code: string = 'CONFLICT';
 }
 export class UnprocessableEntityError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'UnprocessableEntityError';
   override readonly code: string = 'UNPROCESSABLE_ENTITY';
 }
 export class RateLimitError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'RateLimitError';
   override readonly code: string = 'RATE_LIMITED';
   /** The server's `Retry-After`, in milliseconds, when it sent one. */
   get retryAfterMs(): number | undefined {
@@ -113,6 +128,7 @@ export class RateLimitError<TBody = unknown> extends ApiError<TBody> {
   }
 }
 export class InternalServerError<TBody = unknown> extends ApiError<TBody> {
+  static override readonly errorName: string = 'InternalServerError';
   override readonly code: string = 'SERVER_ERROR';
 }
 
@@ -130,6 +146,7 @@ export type TimeoutScope = 'attempt' | 'deadline';
 
 /** No answer in time: one attempt (`scope: 'attempt'`) or the whole call including retries (`'deadline'`). */
 export class TimeoutError extends S2sdkError {
+  static override readonly errorName: string = 'TimeoutError';
   override readonly code: string = 'TIMEOUT';
   constructor(
     readonly scope: TimeoutScope,
@@ -146,6 +163,7 @@ export class TimeoutError extends S2sdkError {
 
 /** The caller aborted (its AbortSignal fired). */
 export class AbortedError extends S2sdkError {
+  static override readonly errorName: string = 'AbortedError';
   override readonly code: string = 'ABORTED';
   constructor(message = 'request aborted by the caller', options?: ErrorOptions) {
     super(message, options);
@@ -154,6 +172,7 @@ export class AbortedError extends S2sdkError {
 
 /** The connection failed (DNS, refused, reset, TLS) — no HTTP response was received. */
 export class NetworkError extends S2sdkError {
+  static override readonly errorName: string = 'NetworkError';
   override readonly code: string = 'NETWORK_ERROR';
   /** The system error code when known (ECONNREFUSED, ECONNRESET, …). */
   readonly errno: string | undefined;
@@ -168,6 +187,7 @@ export class NetworkError extends S2sdkError {
 
 /** A 2xx response whose body is not what the spec promises (HTML instead of JSON, truncated JSON). The body itself is never included: it may hold secrets. */
 export class MalformedResponseError extends S2sdkError {
+  static override readonly errorName: string = 'MalformedResponseError';
   override readonly code: string = 'MALFORMED_RESPONSE';
   constructor(
     readonly status: number | undefined,
@@ -186,6 +206,7 @@ export type SessionErrorReason = 'reauthentication-required' | 'hard-expiry' | '
 
 /** The session can no longer be used and the user must authenticate again (login, new key, new token). */
 export class SessionError extends S2sdkError {
+  static override readonly errorName: string = 'SessionError';
   override readonly code: string = 'SESSION_ERROR';
   constructor(
     readonly reason: SessionErrorReason,

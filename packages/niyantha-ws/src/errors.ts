@@ -6,6 +6,7 @@ import { AbortedError, AuthenticationError, KEY_REJECTED, NetworkError, S2sdkErr
 
 /** Base class of the errors that only this package throws. */
 export class NiyanthaWsError extends S2sdkError {
+  static override readonly errorName: string = 'NiyanthaWsError';
   override readonly code: string = 'WS_ERROR';
 }
 
@@ -17,6 +18,7 @@ export type WsErrorPayload = ErrorPayload;
  * `code` is the server's error code (e.g. `not_found`, `unauthenticated`).
  */
 export class WsRequestError<Payload = WsErrorPayload> extends NiyanthaWsError {
+  static override readonly errorName: string = 'WsRequestError';
   /** Error code from the reply payload. */
   override readonly code: string;
   /** The server's message from the reply payload. */
@@ -78,6 +80,7 @@ export { KEY_REJECTED, isKeyRejected, type KeyRejected } from '@s2sdk/core';
  * this client it is not shown in messages, `toJSON` or `util.inspect`.
  */
 export class WsKeyRejectedError<Payload = WsErrorPayload> extends WsRequestError<Payload> implements KeyRejected {
+  static override readonly errorName: string = 'WsKeyRejectedError';
   /** The public key the socket was authenticated with when the request was sent (undefined if unknown). */
   readonly publicKey: string | undefined;
   /** Why the key was rejected (`revoked`, `expired`, …), from the error code. */
@@ -113,6 +116,7 @@ export const KEY_REJECTED_CODES: readonly string[] = ['api_key_revoked', 'api_ke
  * `invalid_api_key`, `api_key_*`, …) is fatal: the client closes.
  */
 export class WsAuthenticationError extends AuthenticationError<unknown> {
+  static override readonly errorName: string = 'WsAuthenticationError';
   /** The server's error code (e.g. `invalid_credentials`), or `unauthenticated` for close code 4401 without a code. */
   readonly reason: string;
   readonly details: unknown;
@@ -137,6 +141,7 @@ export class WsAuthenticationError extends AuthenticationError<unknown> {
 
 /** A request got no final reply within its timeout. A reply arriving later is dropped. */
 export class RequestTimeoutError extends TimeoutError {
+  static override readonly errorName: string = 'RequestTimeoutError';
   constructor(
     readonly requestType: string,
     readonly requestId: string,
@@ -151,6 +156,7 @@ export class RequestTimeoutError extends TimeoutError {
 
 /** A request was aborted through its AbortSignal (or a stream was cancelled). A reply arriving later is dropped. */
 export class RequestAbortedError extends AbortedError {
+  static override readonly errorName: string = 'RequestAbortedError';
   constructor(
     readonly requestType: string,
     readonly requestId: string,
@@ -168,6 +174,7 @@ export class RequestAbortedError extends AbortedError {
  * automatically (it may not be idempotent): the server may or may not have processed it.
  */
 export class ConnectionLostError extends NetworkError {
+  static override readonly errorName: string = 'ConnectionLostError';
   override readonly code: string = 'CONNECTION_LOST';
   constructor(
     readonly requestType: string | undefined,
@@ -189,11 +196,13 @@ export class ConnectionLostError extends NetworkError {
 
 /** The first connection could not be established or authenticated in time (nothing is retried before a first session). */
 export class ConnectError extends NetworkError {
+  static override readonly errorName: string = 'ConnectError';
   override readonly code: string = 'CONNECT_FAILED';
 }
 
 /** Reconnecting failed `attempts` times in a row; the client is now closed. */
 export class ReconnectFailedError extends NetworkError {
+  static override readonly errorName: string = 'ReconnectFailedError';
   override readonly code: string = 'RECONNECT_FAILED';
   constructor(
     readonly attempts: number,
@@ -208,6 +217,7 @@ export class ReconnectFailedError extends NetworkError {
 
 /** Too many requests were waiting for the connection; raise `queueLimit` or slow down. */
 export class QueueFullError extends NiyanthaWsError {
+  static override readonly errorName: string = 'QueueFullError';
   override readonly code: string = 'QUEUE_FULL';
   constructor(
     readonly requestType: string,
@@ -222,6 +232,7 @@ export class QueueFullError extends NiyanthaWsError {
 
 /** The client is closed (by `close()`, its AbortSignal, or a fatal error — then that error is the `cause`). */
 export class ClientClosedError extends NiyanthaWsError {
+  static override readonly errorName: string = 'ClientClosedError';
   override readonly code: string = 'CLIENT_CLOSED';
   constructor(message = 'the WebSocket client is closed', options?: { cause?: unknown }) {
     super(message, options);
@@ -230,6 +241,7 @@ export class ClientClosedError extends NiyanthaWsError {
 
 /** The heartbeat probe got no answer: the connection was half-open. Used as a `cause`. */
 export class HeartbeatTimeoutError extends TimeoutError {
+  static override readonly errorName: string = 'HeartbeatTimeoutError';
   constructor(timeoutMs: number) {
     super('attempt', timeoutMs, 'heartbeat probe');
   }
@@ -237,6 +249,7 @@ export class HeartbeatTimeoutError extends TimeoutError {
 
 /** A frame did not match its JSON Schema (only with `validate`). */
 export class WsValidationError extends NiyanthaWsError {
+  static override readonly errorName: string = 'WsValidationError';
   override readonly code: string = 'VALIDATION_FAILED';
   constructor(
     readonly direction: 'outgoing' | 'incoming',
@@ -252,6 +265,7 @@ export class WsValidationError extends NiyanthaWsError {
 
 /** A reply broke the protocol (e.g. an unexpected reply type for the request). */
 export class WsProtocolError extends NiyanthaWsError {
+  static override readonly errorName: string = 'WsProtocolError';
   override readonly code: string = 'PROTOCOL_ERROR';
 }
 
@@ -261,6 +275,7 @@ export class WsProtocolError extends NiyanthaWsError {
  * and later frames of the stream are dropped (the protocol has no flow control).
  */
 export class StreamOverflowError extends NiyanthaWsError {
+  static override readonly errorName: string = 'StreamOverflowError';
   override readonly code: string = 'STREAM_OVERFLOW';
   constructor(
     readonly requestType: string,
