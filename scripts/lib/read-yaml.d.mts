@@ -1,0 +1,2 @@
+// Types of read-yaml.mjs (for the TypeScript tests).
+export function readYamlFile(file: string): unknown;
