@@ -1,7 +1,8 @@
 // The contract between the benchmark harness (`npm run bench`, scripts/bench/main.ts) and
 // its scenario files (scripts/bench/*.scenarios.ts, each exporting `scenarios`).
 // The harness runs each scenario in one process: `setup()` once, then interleaved rounds in
-// a rotating contender order, each contender performing `count` operations per round; it
+// a rotating contender order, each contender performing `count` operations per round (in
+// slices, the contenders taking turns, see child.ts); it
 // reports ops/s ratios (min–max over rounds), never bare times, and `--json FILE` writes
 // every round.
 
