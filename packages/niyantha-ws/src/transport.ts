@@ -57,10 +57,32 @@ export interface SocketHandlers {
   close(code: number, reason: string): void;
 }
 
+/** The Node `ws` package's own message event: `(data, isBinary)`, with no event object per frame. */
+interface NodeWsEmitter {
+  on(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
+  off(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
+}
+
+const nodeListeners = new WeakMap<object, (data: { toString(): string }, isBinary: boolean) => void>();
+
+/**
+ * A `ws` socket (an EventEmitter delivering Buffers): its `message` event is used directly,
+ * because its `onmessage` property wraps every frame in a WHATWG MessageEvent first.
+ */
+function nodeWs(socket: WebSocketLike): NodeWsEmitter | undefined {
+  const s = socket as unknown as Partial<NodeWsEmitter> & { binaryType?: string };
+  return typeof s.on === 'function' && typeof s.off === 'function' && s.binaryType === 'nodebuffer' ? (s as NodeWsEmitter) : undefined;
+}
+
 /** Wires `handlers` to the socket's events (WHATWG-style `on*` properties, which `ws` has too). */
 export function attachSocket(socket: WebSocketLike, handlers: SocketHandlers): void {
   socket.onopen = () => handlers.open();
-  socket.onmessage = (ev) => handlers.message(ev.data);
+  const emitter = nodeWs(socket);
+  if (emitter) {
+    const listener = (data: { toString(): string }, isBinary: boolean) => handlers.message(isBinary ? data : data.toString());
+    nodeListeners.set(socket, listener);
+    emitter.on('message', listener);
+  } else socket.onmessage = (ev) => handlers.message(ev.data);
   socket.onerror = (ev) => handlers.error((ev as { error?: unknown })?.error ?? ev);
   socket.onclose = (ev) => handlers.close(ev.code, ev.reason);
 }
@@ -68,6 +90,11 @@ export function attachSocket(socket: WebSocketLike, handlers: SocketHandlers): v
 /** Unwires a socket; errors it reports later are swallowed. */
 export function detachSocket(socket: WebSocketLike): void {
   socket.onopen = null;
+  const listener = nodeListeners.get(socket);
+  if (listener) {
+    nodeListeners.delete(socket);
+    nodeWs(socket)?.off('message', listener);
+  }
   socket.onmessage = null;
   socket.onerror = () => {};
   socket.onclose = null;
