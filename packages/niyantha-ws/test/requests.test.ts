@@ -3,6 +3,7 @@ import { memoryLogger, waitFor } from '@s2sdk/testkit';
 import { RequestAbortedError, RequestTimeoutError, WsProtocolError, WsRequestError } from '../src/errors.js';
 import { cleanupList, rejectionOf, startRawServer, type Frame } from './helpers/server.js';
 import { fixtureClient } from './helpers/client.js';
+import { Requests } from '../src/requests.js';
 
 const cleanup = cleanupList();
 afterEach(() => cleanup.run());
@@ -166,8 +167,7 @@ describe('request/reply', () => {
 });
 
 describe('Requests (unit)', () => {
-  it('releases a sent frame unless the request may be replayed (a large payload is not held while its reply is awaited)', async () => {
-    const { Requests } = await import('../src/requests.js');
+  it('releases a sent frame unless the request may be replayed (a large payload is not held while its reply is awaited)', () => {
     const sent: string[] = [];
     const socket = { readyState: 1, send: (f: string) => void sent.push(f) } as never;
     const entry = { reply: 'x.ok', errors: ['error'], chunk: null, streaming: false, auth: false };

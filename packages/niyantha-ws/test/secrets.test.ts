@@ -90,16 +90,3 @@ describe('secrets never leak', () => {
     expect(login.payload).toMatchObject({ token: 'pk_created', metadata: { secret: newSecret } });
   });
 });
-
-describe('error names survive minification', () => {
-  it('every exported error class declares its own errorName, equal to its export name', async () => {
-    const ws = await import('../src/index.js');
-    const { S2sdkError } = await import('@s2sdk/core');
-    const classes = Object.entries(ws).filter(([, v]) => typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof S2sdkError) as [string, typeof S2sdkError][];
-    expect(classes.map(([n]) => n)).toContain('WsRequestError');
-    for (const [name, cls] of classes) {
-      expect(Object.hasOwn(cls, 'errorName'), name).toBe(true);
-      expect(cls.errorName, name).toBe(name);
-    }
-  });
-});

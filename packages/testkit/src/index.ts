@@ -353,3 +353,20 @@ export function operationCoverageProblems(exchanges: PrismExchange[], operationK
   }
   return problems;
 }
+
+/**
+ * For error-name tests: the exported subclasses of `base` (and `base` itself) in `exports`, and
+ * for each one that does not declare its own static `errorName` equal to its export name, a
+ * problem line. Minifiers rename classes, so `err.name` must come from that literal.
+ */
+export function errorNameProblems(exports: Record<string, unknown>, base: abstract new (...args: never[]) => Error): { classes: string[]; problems: string[] } {
+  const classes: string[] = [];
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(exports)) {
+    if (typeof value !== 'function' || !(value === base || value.prototype instanceof base)) continue;
+    classes.push(name);
+    const own = Object.hasOwn(value, 'errorName') ? (value as { errorName?: unknown }).errorName : undefined;
+    if (own !== name) problems.push(`${name}: static errorName is ${own === undefined ? 'not declared' : JSON.stringify(own)}`);
+  }
+  return { classes, problems };
+}
