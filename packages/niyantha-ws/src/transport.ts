@@ -57,13 +57,16 @@ export interface SocketHandlers {
   close(code: number, reason: string): void;
 }
 
-/** The Node `ws` package's own message event: `(data, isBinary)`, with no event object per frame. */
+/** A listener of the Node `ws` package's own message event: `(data, isBinary)`, no event object per frame. */
+type NodeMessageListener = (data: { toString(): string }, isBinary: boolean) => void;
+
 interface NodeWsEmitter {
-  on(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
-  off(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
+  on(event: 'message', listener: NodeMessageListener): unknown;
+  off(event: 'message', listener: NodeMessageListener): unknown;
 }
 
-const nodeListeners = new WeakMap<object, (data: { toString(): string }, isBinary: boolean) => void>();
+/** The message listener attachSocket put on a `ws` socket, for detachSocket to take off. */
+const nodeListeners = new WeakMap<object, NodeMessageListener>();
 
 /**
  * A `ws` socket (an EventEmitter delivering Buffers): its `message` event is used directly,
@@ -79,7 +82,7 @@ export function attachSocket(socket: WebSocketLike, handlers: SocketHandlers): v
   socket.onopen = () => handlers.open();
   const emitter = nodeWs(socket);
   if (emitter) {
-    const listener = (data: { toString(): string }, isBinary: boolean) => handlers.message(isBinary ? data : data.toString());
+    const listener: NodeMessageListener = (data, isBinary) => handlers.message(isBinary ? data : data.toString());
     nodeListeners.set(socket, listener);
     emitter.on('message', listener);
   } else socket.onmessage = (ev) => handlers.message(ev.data);
