@@ -72,12 +72,27 @@ export function decodeEnvelope(text: string, requireRequestId = true): Envelope 
   return envelopeProblem(value, requireRequestId) ?? (value as Envelope);
 }
 
+/** How many message types' serialized prefixes encodeEnvelope keeps (a spec has a few dozen). */
+const PREFIX_CACHE_LIMIT = 512;
+const prefixes = new Map<string, string>();
+
+/** `{"type":<type>,"requestId":` — serialized once per message type. */
+function prefixOf(type: string): string {
+  let prefix = prefixes.get(type);
+  if (prefix === undefined) {
+    prefix = `{"type":${JSON.stringify(type)},"requestId":`;
+    if (prefixes.size < PREFIX_CACHE_LIMIT) prefixes.set(type, prefix);
+  }
+  return prefix;
+}
+
 /**
  * Serializes an envelope. Field order is fixed (`type`, `requestId`, `payload`), the payload is
- * serialized once and concatenated, with no intermediate envelope object. Throws the
- * `JSON.stringify` error (a `TypeError`) for payloads that cannot be serialized (cycles, BigInt).
+ * serialized once and concatenated, with no intermediate envelope object; the `{"type":…` prefix
+ * of each message type is serialized once and reused. Throws the `JSON.stringify` error (a
+ * `TypeError`) for payloads that cannot be serialized (cycles, BigInt).
  */
 export function encodeEnvelope(type: string, requestId: string, payload: unknown): string {
   const body = JSON.stringify(payload);
-  return `{"type":${JSON.stringify(type)},"requestId":${JSON.stringify(requestId)},"payload":${body === undefined ? 'null' : body}}`;
+  return prefixOf(type) + JSON.stringify(requestId) + ',"payload":' + (body === undefined ? 'null' : body) + '}';
 }

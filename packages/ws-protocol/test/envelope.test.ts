@@ -26,6 +26,15 @@ describe('envelope', () => {
     );
   });
 
+  it('encodes correctly past the per-type prefix cache (more types than it keeps, odd characters)', () => {
+    for (let i = 0; i < 1200; i++) {
+      const type = i % 3 === 0 ? `t"${i}\\\u2028` : `type.${i}`;
+      for (const requestId of ['r1', 'q"\\x']) {
+        expect(JSON.parse(encodeEnvelope(type, requestId, { i }))).toEqual({ type, requestId, payload: { i } });
+      }
+    }
+  });
+
   it('names what is wrong with a frame that is not an envelope', () => {
     expect(decodeEnvelope('{nope')).toBe('not-json');
     expect(decodeEnvelope('[1]')).toBe('not-an-object');
