@@ -2,11 +2,12 @@
 // timeout and abort signal. Replies are matched by one Map lookup. Ids are never reused within
 // a client, so a reply arriving after its request ended matches nothing; the ids of recently
 // ended requests are remembered (bounded) so such late replies are recognised and dropped.
+import { DeadlineList, type DeadlineNode } from './deadlines.js';
 import { RequestAbortedError, RequestTimeoutError } from './errors.js';
 import type { OperationTableEntry } from './types.js';
 
 /** One request awaiting its reply (or waiting in the send queue). */
-export interface Pending {
+export interface Pending extends DeadlineNode {
   readonly id: string;
   readonly type: string;
   readonly entry: OperationTableEntry;
@@ -21,6 +22,7 @@ export interface Pending {
   resolve(payload: unknown): void;
   reject(error: unknown): void;
   onChunk: ((payload: unknown) => void) | undefined;
+  /** Its own timer, when its timeout is not the correlator's shared one (see DeadlineList). */
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Timeout of the final reply (for streams: of inactivity); 0 or Infinity for none. */
   timeoutMs: number;
@@ -48,7 +50,7 @@ export function newPending(
   signal: AbortSignal | undefined,
   replay = false,
 ): Pending {
-  return { id, type, entry, frame, internal, resolve, reject, onChunk, timer: undefined, timeoutMs, signal, onAbort: undefined, sent: false, sessionKey: undefined, replay };
+  return { id, type, entry, frame, internal, resolve, reject, onChunk, timer: undefined, timeoutMs, signal, onAbort: undefined, sent: false, sessionKey: undefined, replay, deadline: -1, prev: undefined, next: undefined };
 }
 
 /** How many ended request ids are remembered to recognise late replies. */
@@ -58,10 +60,17 @@ export class Correlator {
   readonly #pending = new Map<string, Pending>();
   readonly #ended = new Map<string, string>();
   readonly #onForget: (p: Pending) => void;
+  /** The requests on the shared timeout (`sharedTimeoutMs`): one list, one timer. */
+  readonly #deadlines: DeadlineList<Pending> | undefined;
 
-  /** `onForget` is called for every request as it settles (e.g. to take it out of the send queue). */
-  constructor(onForget: (p: Pending) => void) {
+  /**
+   * `onForget` is called for every request as it settles (e.g. to take it out of the send queue).
+   * Requests whose timeout is `sharedTimeoutMs` (the client's default) share one timer; others
+   * get their own.
+   */
+  constructor(onForget: (p: Pending) => void, sharedTimeoutMs?: number) {
     this.#onForget = onForget;
+    this.#deadlines = sharedTimeoutMs !== undefined && sharedTimeoutMs > 0 && Number.isFinite(sharedTimeoutMs) ? new DeadlineList(sharedTimeoutMs, (p) => this.#timedOut(p)) : undefined;
   }
 
   /** Number of pending requests (sent or queued, internal ones included). */
@@ -98,13 +107,21 @@ export class Correlator {
 
   /** Restarts the (inactivity) timeout of `p`, e.g. on a stream chunk. */
   touch(p: Pending): void {
-    if (p.timer === undefined) return;
-    clearTimeout(p.timer);
-    this.#arm(p);
+    if (p.deadline >= 0) this.#deadlines?.touch(p);
+    else if (p.timer !== undefined) {
+      clearTimeout(p.timer);
+      this.#arm(p);
+    }
   }
 
   #arm(p: Pending): void {
-    p.timer = setTimeout(() => this.settle(p, new RequestTimeoutError(p.type, p.id, p.timeoutMs), false, 'timed out'), p.timeoutMs);
+    const deadlines = this.#deadlines;
+    if (deadlines !== undefined && p.timeoutMs === deadlines.ms) deadlines.add(p);
+    else p.timer = setTimeout(() => this.#timedOut(p), p.timeoutMs);
+  }
+
+  #timedOut(p: Pending): void {
+    this.settle(p, new RequestTimeoutError(p.type, p.id, p.timeoutMs), false, 'timed out');
   }
 
   /**
@@ -115,7 +132,8 @@ export class Correlator {
     if (this.#pending.get(p.id) !== p) return false;
     this.#pending.delete(p.id);
     this.#onForget(p);
-    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (p.deadline >= 0) this.#deadlines?.remove(p);
+    else if (p.timer !== undefined) clearTimeout(p.timer);
     if (p.onAbort && p.signal) p.signal.removeEventListener('abort', p.onAbort);
     if (ended && p.sent) {
       this.#ended.set(p.id, ended);
@@ -137,5 +155,10 @@ export class Correlator {
       if (sentOnly && !p.sent) continue;
       this.settle(p, errorFor(p), false, ended);
     }
+  }
+
+  /** The client is done: stops the shared timer (every request has settled by now). */
+  dispose(): void {
+    this.#deadlines?.dispose();
   }
 }

@@ -40,7 +40,7 @@ export class Requests {
     this.#isOpen = () => host.isOpen();
     const queue = new SendQueue<Pending>(queueLimit);
     this.queue = queue;
-    this.pending = new Correlator((p) => queue.delete(p));
+    this.pending = new Correlator((p) => queue.delete(p), timeoutMs);
   }
 
   /** Checks, encodes and sends (or queues) one request; every failure goes to `reject`. */
@@ -113,5 +113,6 @@ export class Requests {
   /** The client closes: every request rejects — with `error` itself when `keep` or never sent, else ConnectionLostError caused by it. */
   failAll(error: unknown, keep: boolean): void {
     this.pending.rejectAll((p) => (keep || !p.sent ? error : new ConnectionLostError(p.type, p.id, undefined, undefined, { cause: error })), 'client closed', false);
+    this.pending.dispose();
   }
 }

@@ -30,6 +30,9 @@ function pending(id: string, over: Partial<Pending> = {}) {
     sent: true,
     sessionKey: undefined,
     replay: false,
+    deadline: -1,
+    prev: undefined,
+    next: undefined,
     ...over,
   };
   return { p, outcome };
@@ -117,6 +120,59 @@ describe('Correlator', () => {
     expect(c.size).toBe(0);
     // a queued request was never sent: no late reply is expected for it
     expect(c.whyEnded('b')).toBeUndefined();
+  });
+
+  it('requests on the shared timeout time out in order on one timer; others keep their own', () => {
+    const c = new Correlator(() => {}, 1000);
+    const a = pending('a');
+    const b = pending('b');
+    const own = pending('own', { timeoutMs: 300 });
+    c.add(a.p);
+    vi.advanceTimersByTime(200);
+    c.add(b.p);
+    c.add(own.p);
+    expect(vi.getTimerCount()).toBe(2);
+    vi.advanceTimersByTime(300);
+    expect(own.outcome.err).toBeInstanceOf(RequestTimeoutError);
+    vi.advanceTimersByTime(499);
+    expect(a.outcome.settled).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(a.outcome.err).toBeInstanceOf(RequestTimeoutError);
+    expect((a.outcome.err as RequestTimeoutError).message).toContain('1000');
+    expect(b.outcome.settled).toBe(0);
+    vi.advanceTimersByTime(200);
+    expect(b.outcome.err).toBeInstanceOf(RequestTimeoutError);
+    expect(c.whyEnded('b')).toBe('timed out');
+    expect(c.size).toBe(0);
+  });
+
+  it('a settled request leaves the shared list at once; touch() moves it to the end', () => {
+    const c = new Correlator(() => {}, 1000);
+    const a = pending('a');
+    const b = pending('b');
+    c.add(a.p);
+    c.add(b.p);
+    c.settle(a.p, 1, true);
+    expect(a.p.deadline).toBe(-1);
+    expect(a.p.next).toBeUndefined();
+    vi.advanceTimersByTime(600);
+    c.touch(b.p);
+    vi.advanceTimersByTime(999);
+    expect(b.outcome.settled).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(b.outcome.err).toBeInstanceOf(RequestTimeoutError);
+    expect(a.outcome).toEqual({ ok: 1, settled: 1 });
+  });
+
+  it('dispose() stops the shared timer', () => {
+    const c = new Correlator(() => {}, 1000);
+    const a = pending('a');
+    c.add(a.p);
+    c.settle(a.p, 1, true);
+    // kept armed (unref'd) while idle, so the next request does not need a new timer
+    expect(vi.getTimerCount()).toBe(1);
+    c.dispose();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('remembers a bounded number of ended ids', () => {
