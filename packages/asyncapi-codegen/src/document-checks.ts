@@ -202,11 +202,15 @@ function unresolvedDocumentSchema(target: unknown, _options: unknown, context: R
  * The parser ruleset the generator validates with: the core ruleset with its two rules that walk
  * the resolved document replaced by `s2sdk-document-schema` (the same JSON Schema, over the
  * unresolved document), and without the recommended ruleset, whose findings are warnings the
- * generator never reported. `refKindProblems` and `channelParameterProblems` complete it.
+ * generator never reported, or the info-level `asyncapi-latest-version`. `refKindProblems` and `channelParameterProblems` complete it.
  */
 const VALIDATING_RULES = {
   'asyncapi-document-resolved': 'off',
   'asyncapi3-channel-parameters': 'off',
+  // An info-level finding ("not the latest AsyncAPI version") the generator never reports; it is
+  // the one finding on a valid document, and placing it made Spectral build the YAML AST of the
+  // whole document (parser-input.ts).
+  'asyncapi-latest-version': 'off',
   's2sdk-document-schema': {
     description: 'The AsyncAPI JSON Schema over the unresolved document (each object checked once, at its own position).',
     message: '{{error}}',
