@@ -98,7 +98,11 @@ async function generateOpenapi(p) {
   openapiTypescript ??= createRequire(import.meta.url)('openapi-typescript');
   const { default: openapiTS, astToString } = openapiTypescript;
   const specFile = join(repoRoot, p.openapi);
-  const ast = await openapiTS(pathToFileURL(specFile), {
+  // The operation table first: it reads the document (readYamlFile), whose parse openapi-typescript
+  // then takes as it is instead of reading the file again (relative $refs resolve against `cwd`, the file).
+  const rows = operationTable(specFile);
+  const ast = await openapiTS(structuredClone(readYamlFile(specFile)), {
+    cwd: pathToFileURL(specFile),
     alphabetize: false,
     exportType: false,
     // A `default` must not make an optional request field required (openapi-typescript #1741).
@@ -106,7 +110,6 @@ async function generateOpenapi(p) {
   });
   const label = p.openapi;
   write(join(p.dir, 'src/generated/schema.gen.ts'), header(`openapi-typescript ${openapiTsVersion}`, label) + '\n' + astToString(ast));
-  const rows = operationTable(specFile);
   const body = rows
     .map((r) => `  ${JSON.stringify(r.key)}: { operationId: ${JSON.stringify(r.operationId)}, security: ${JSON.stringify(r.security)}, idempotent: ${r.idempotent} },`)
     .join('\n');
