@@ -8,8 +8,8 @@
 // deeply nested relative references across files.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS, SUBSCHEMA_KEYWORDS } from './keywords';
+import { parseYaml } from './yaml';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -52,9 +52,9 @@ export function bundleDocument(rootFile: string, content?: string | object): Bun
   const cache = new Map<string, Json>();
   if (content !== undefined) {
     try {
-      cache.set(root, (typeof content === 'string' ? (parseYaml(content, { prettyErrors: true }) ?? null) : structuredClone(content)) as Json);
+      cache.set(root, (typeof content === 'string' ? parseYaml(content) : structuredClone(content)) as Json);
     } catch (err) {
-      throw new BundleError(`cannot parse ${root}: ${(err as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
+      throw new BundleError(`cannot parse ${root}: ${(err as Error).message}`);
     }
   }
   const load = (file: string, from: string, ref: string): Json => {
@@ -69,9 +69,9 @@ export function bundleDocument(rootFile: string, content?: string | object): Bun
     }
     let value: Json;
     try {
-      value = (parseYaml(text, { prettyErrors: true }) ?? null) as Json;
+      value = parseYaml(text) as Json;
     } catch (err) {
-      throw new BundleError(`cannot parse ${file}: ${(err as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
+      throw new BundleError(`cannot parse ${file}: ${(err as Error).message}`);
     }
     cache.set(file, value);
     return value;

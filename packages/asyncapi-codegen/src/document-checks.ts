@@ -190,23 +190,105 @@ function prepareResults(errors: SchemaError[]): void {
   }
 }
 
-function unresolvedDocumentSchema(target: unknown, _options: unknown, context: RuleContext) {
+/** Every key of every object in a JSON value, at any depth. */
+function keysIn(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) keysIn(item, out);
+  else if (isObject(value)) {
+    for (const key of Object.keys(value)) {
+      out.add(key);
+      keysIn(value[key], out);
+    }
+  }
+  return out;
+}
+
+/** The draft-07 keywords whose value is a subschema or a list of them; and those whose value maps names to subschemas. */
+const SUBSCHEMA_KEYWORDS = new Set(['items', 'additionalItems', 'contains', 'additionalProperties', 'propertyNames', 'if', 'then', 'else', 'not', 'allOf', 'anyOf', 'oneOf']);
+const SCHEMA_MAP_KEYWORDS = new Set(['patternProperties', 'dependencies', 'definitions']);
+
+/**
+ * The JSON Schema with every `properties` entry named by a key that occurs nowhere in `keys`
+ * replaced by `{}`. A `properties` entry applies only to an object that has that key, so for a
+ * document whose keys are `keys` the pruned schema gives exactly the verdict and the errors of the
+ * whole one; it only spares Ajv compiling what the document cannot reach: the AsyncAPI 3.0 schema
+ * is half protocol bindings (`bindings`, `channelBindings`, …), plus the Avro, OpenAPI and RAML
+ * schema formats, and compiling all of it was about a third of a validating load. The entries stay
+ * (as `{}`), so a misspelt key still gets its "did you mean" from the names of the others. Only
+ * the draft-07 applicators are walked; any other keyword (data, `errorMessage`) is kept as it is.
+ */
+export function pruneSchema(schema: unknown, keys: ReadonlySet<string>): unknown {
+  if (!isObject(schema)) return schema;
+  const out: JsonObject = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (keyword === 'properties' && isObject(value)) {
+      const properties: JsonObject = {};
+      for (const [name, sub] of Object.entries(value)) properties[name] = keys.has(name) ? (pruneSchema(sub, keys) as Json) : {};
+      out[keyword] = properties;
+    } else if (SUBSCHEMA_KEYWORDS.has(keyword)) {
+      out[keyword] = Array.isArray(value) ? value.map((sub) => pruneSchema(sub, keys) as Json) : (pruneSchema(value, keys) as Json);
+    } else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isObject(value)) {
+      const map: JsonObject = {};
+      for (const [name, sub] of Object.entries(value)) map[name] = pruneSchema(sub, keys) as Json;
+      out[keyword] = map;
+    } else out[keyword] = value;
+  }
+  return out;
+}
+
+/**
+ * The AsyncAPI JSON Schema (the parser's copy for unresolved documents) pruned for this document,
+ * one object per document: the two rules that run it share it, and Spectral compiles it once (its
+ * Ajv instances live as long as one load, and find a compiled schema again by its `$id`).
+ */
+const schemaFor = new WeakMap<object, unknown>();
+function documentSchema(target: unknown, context: RuleContext): unknown {
   const formats = context.document?.formats;
   const schema = formats ? getSchema(formats as never, false) : undefined;
+  if (!schema || !isObject(target)) return schema;
+  let pruned = schemaFor.get(target);
+  if (pruned === undefined) schemaFor.set(target, (pruned = pruneSchema(schema, keysIn(target))));
+  return pruned;
+}
+
+function unresolvedDocumentSchema(target: unknown, _options: unknown, context: RuleContext) {
+  const schema = documentSchema(target, context);
   if (!schema) return [];
-  const results = jsonSchema(target, { allErrors: true, schema, prepareResults: prepareResults as never }, context as never);
+  const results = jsonSchema(target, { allErrors: true, schema: schema as never, prepareResults: prepareResults as never }, context as never);
   return Array.isArray(results) ? results.filter((r) => r.message !== REF_NOT_EXPECTED) : [];
+}
+
+/** The parser's `asyncapi-document-unresolved` (only the `$ref`s placed where none is allowed), over the same pruned schema. */
+function misplacedRefs(target: unknown, _options: unknown, context: RuleContext) {
+  const schema = documentSchema(target, context);
+  if (!schema) return [];
+  const results = jsonSchema(target, { allErrors: true, schema: schema as never }, context as never);
+  if (!Array.isArray(results)) return [];
+  return results.filter((r) => r.message === REF_NOT_EXPECTED).map((r) => ({ ...r, message: 'Referencing in this place is not allowed' }));
 }
 
 /**
  * The parser ruleset the generator validates with: the core ruleset with its two rules that walk
  * the resolved document replaced by `s2sdk-document-schema` (the same JSON Schema, over the
  * unresolved document), and without the recommended ruleset, whose findings are warnings the
- * generator never reported. `refKindProblems` and `channelParameterProblems` complete it.
+ * generator never reported, or the info-level `asyncapi-latest-version`. `refKindProblems` and `channelParameterProblems` complete it.
  */
 const VALIDATING_RULES = {
   'asyncapi-document-resolved': 'off',
+  // The parser's rule as it is (same name, so the same findings), but over the pruned schema.
+  'asyncapi-document-unresolved': {
+    description: 'Checking if the AsyncAPI document has valid unresolved structure.',
+    message: '{{error}}',
+    severity: 'error',
+    recommended: true,
+    resolved: false,
+    given: '$',
+    then: { function: misplacedRefs },
+  },
   'asyncapi3-channel-parameters': 'off',
+  // An info-level finding ("not the latest AsyncAPI version") the generator never reports; it is
+  // the one finding on a valid document, and placing it made Spectral build the YAML AST of the
+  // whole document (parser-input.ts).
+  'asyncapi-latest-version': 'off',
   's2sdk-document-schema': {
     description: 'The AsyncAPI JSON Schema over the unresolved document (each object checked once, at its own position).',
     message: '{{error}}',

@@ -9,6 +9,7 @@ import { CORRELATION_LOCATION, EXTENSIONS, checkConventions, typeConstOf } from 
 import { BundleError, bundleDocument } from './bundle';
 import { channelParameterProblems, hasCircularRefs, parserRuleset, refKindProblems } from './document-checks';
 import { AsyncApiCodegenError } from './errors';
+import { parseObject } from './parser-input';
 import { isKnownValid, rememberValid, validationKey } from './validation-cache';
 import { CREDENTIAL_EXTENSION, CREDENTIAL_ROLES, IDENTITY_EXTENSION, IDENTITY_ROLES, collectMarks, valueAt, type CredentialRole, type FieldMark, type IdentityRole } from './marks';
 import { NameAllocator, RESERVED_NAMES, pascalCase } from './names';
@@ -161,11 +162,11 @@ async function parseDocument(input: AsyncApiInput, label: string | undefined): P
   const circular = hasCircularRefs(bundled.document);
   const pristine = known ? structuredClone(bundled.document) : undefined;
   let parser = new Parser({ ruleset: parserRuleset({ validate: !known, circular }) as never });
-  let output = await parser.parse(bundled.document as never, { source: file });
+  let output = await parseObject(parser, bundled.document, { source: file });
   const clean = !diagnosticsProblems(output.diagnostics).length && output.document !== undefined;
   if (known && !clean) {
     parser = new Parser({ ruleset: parserRuleset({ validate: true, circular }) as never });
-    output = await parser.parse(pristine as never, { source: file });
+    output = await parseObject(parser, pristine!, { source: file });
   } else if (!known && clean && !ownProblems.length) rememberValid(key);
   const errors = [...diagnosticsProblems(output.diagnostics), ...ownProblems];
   if (errors.length || !output.document) {

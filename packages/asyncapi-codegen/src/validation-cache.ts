@@ -43,7 +43,7 @@ function findHome(): CacheHome | null {
  * What the validation consists of, part of every key: bump it whenever the rules the generator
  * validates with change (document-checks.ts), so no verdict of other rules is ever trusted.
  */
-export const VALIDATION_RULES_ID = 'generator-ruleset-2';
+export const VALIDATION_RULES_ID = 'generator-ruleset-3';
 
 /** The cache key of a bundled document (undefined when there is no cache). */
 export function validationKey(document: unknown): string | undefined {

@@ -5,10 +5,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
+import { getSchema } from '@asyncapi/parser/cjs/ruleset/functions/documentStructure.js';
+import { AsyncAPIFormats } from '@asyncapi/parser/cjs/ruleset/formats.js';
+import Ajv from 'ajv';
+import ajvErrors from 'ajv-errors';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { bundleDocument } from '../src/bundle';
-import { channelParameterProblems, hasCircularRefs, parserRuleset, refKindProblems } from '../src/document-checks';
-import { fixture } from './helpers';
+import { channelParameterProblems, hasCircularRefs, parserRuleset, pruneSchema, refKindProblems } from '../src/document-checks';
+import { fixture, repoRoot } from './helpers';
 
 const errorsOf = (output: { diagnostics: Array<{ severity: number; code: string | number; path: Array<string | number> }> }) =>
   output.diagnostics.filter((d) => d.severity === 0).map((d) => `${String(d.code)} at ${d.path.join('.')}`);
@@ -124,5 +129,69 @@ describe('hasCircularRefs', () => {
   it('agrees with the fixtures: full.yaml has cycles, minimal.yaml none', () => {
     expect(hasCircularRefs(bundleDocument(fixture('valid', 'full.yaml')).document)).toBe(true);
     expect(hasCircularRefs(bundleDocument(fixture('valid', 'minimal.yaml')).document)).toBe(false);
+  });
+});
+
+describe('pruneSchema', () => {
+  // Ajv as Spectral sets it up for the AsyncAPI schema (all errors, lax, formats, ajv-errors).
+  const compile = (schema: unknown) => {
+    const ajv = new Ajv({ allErrors: true, messages: true, strict: false, allowUnionTypes: true, logger: false, unicodeRegExp: false });
+    addFormats(ajv);
+    ajvErrors(ajv);
+    return ajv.compile(schema as object);
+  };
+  const asyncapiSchema = getSchema(new Set([AsyncAPIFormats.get('3.0.0')]) as never, false) as { definitions: Record<string, unknown> };
+  const full = compile(asyncapiSchema);
+  // Without `schemaPath`: Ajv inlines a smaller referenced schema where it compiled the whole one
+  // as a function of its own, which changes only that path, which neither Spectral's schema
+  // function nor better-ajv-errors reads (they use keyword, instancePath, params, message).
+  const errorsWith = (validate: ReturnType<typeof compile>, document: object) =>
+    validate(document) ? [] : validate.errors!.map(({ schemaPath: _, ...e }) => structuredClone(e));
+  const keys = (v: unknown): Set<string> => {
+    const out = new Set<string>();
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) (out.add(k), walk(y));
+    };
+    walk(v);
+    return out;
+  };
+  const minimal = bundleDocument(fixture('valid', 'minimal.yaml')).document as Record<string, any>;
+  const variants: Array<{ name: string; document: object }> = [
+    ...fixtureDocuments(),
+    { name: 'specs/niyantha/asyncapi.yaml', document: bundleDocument(join(repoRoot, 'specs/niyantha/asyncapi.yaml')).document },
+    { name: 'a misspelt key', document: { ...minimal, info: { ...minimal.info, titel: 'x' } } },
+    { name: 'bindings of the wrong shape', document: { ...minimal, servers: { s: { host: 'h', protocol: 'ws', bindings: { ws: { bindingVersion: '0.1.0', query: 5 }, kafka: 'no' } } } } },
+    { name: 'a $ref where none is allowed', document: { ...minimal, info: { $ref: '#/components/x' } } },
+    { name: 'an Avro payload that is not Avro', document: { ...minimal, components: { ...minimal.components, messages: { m: { payload: { schemaFormat: 'application/vnd.apache.avro;version=1.9.0', schema: { type: 5 } } } } } } },
+  ];
+
+  for (const { name, document } of variants) {
+    it(`${name}: the pruned schema gives the errors of the whole one`, () => {
+      expect(errorsWith(compile(pruneSchema(asyncapiSchema, keys(document))), document)).toStrictEqual(errorsWith(full, document));
+    });
+  }
+
+  it('finds errors in the variants (the comparison is not vacuous)', () => {
+    for (const v of variants.slice(-4)) expect(errorsWith(full, v.document), v.name).not.toEqual([]);
+  });
+
+  it('empties only the entries of keys the document lacks, and keeps their names', () => {
+    const server = (s: unknown) => (s as { definitions: Record<string, { properties: Record<string, unknown> }> }).definitions['http://asyncapi.com/definitions/3.0.0/server.json']!.properties;
+    const without = server(pruneSchema(asyncapiSchema, new Set([...keys(minimal), 'host'])));
+    const withBindings = server(pruneSchema(asyncapiSchema, new Set([...keys(minimal), 'host', 'bindings'])));
+    expect(Object.keys(without)).toEqual(Object.keys(server(asyncapiSchema)));
+    expect(without.bindings).toEqual({});
+    expect(withBindings.bindings).toEqual(server(asyncapiSchema).bindings);
+    expect(without.host).toEqual(server(asyncapiSchema).host);
+  });
+
+  it('the validating parser still reports a $ref placed where none is allowed, as the parser does', async () => {
+    const document = { ...minimal, info: { ...minimal.info, contact: { $ref: '#/components/schemas/Ping' } } };
+    const misplaced = (o: { diagnostics: Array<{ code: string | number; message: string; path: Array<string | number> }> }) =>
+      o.diagnostics.filter((d) => d.code === 'asyncapi-document-unresolved').map((d) => `${d.path.join('.')}: ${d.message}`);
+    const theirs = misplaced(await new Parser().parse(structuredClone(document) as never));
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(misplaced(await new Parser({ ruleset: parserRuleset({ validate: true, circular: false }) as never }).parse(structuredClone(document) as never))).toEqual(theirs);
   });
 });
