@@ -126,8 +126,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     // A PlainRequest has no signal unless the caller gave one: then no listener is needed.
     const callerSignal: AbortSignal | null = request.signal;
     if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
-    const started = now();
-    const deadlineAt = started + deadlineMs;
+    const deadlineAt = now() + deadlineMs;
     const retrySafe = maxRetries > 0 && isRetrySafe(request);
     const hasBody = plain ? plain.rawBody !== null : request.body !== null;
     // A body can be read once: keep a pristine copy only when the request may be sent again —
