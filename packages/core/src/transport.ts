@@ -69,7 +69,7 @@ const LARGE_BODY_TYPE = /^(multipart\/|application\/octet-stream)/i;
 async function readBody(response: Response): Promise<Response> {
   if ((response as unknown as Record<symbol, unknown>)[BUFFERED_BODY] || response.body === null) return response;
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return new MemoryResponse(bytes, response.url, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new MemoryResponse(bytes, response, { status: response.status, statusText: response.statusText });
 }
 
 /** True for a failure that proves the request never reached the server (connection refused, DNS failure). */

@@ -1,0 +1,27 @@
+// The per-call machinery kept cheap (issue 9): the MemoryResponse that shares the headers of
+// the response it read.
+import { describe, expect, it } from 'vitest';
+import { createTransport } from '@s2sdk/core';
+import { MemoryResponse } from '../src/memory-response';
+
+describe('MemoryResponse made from the response it read', () => {
+  it('shares its headers, reads its URL when asked, and clones to an independent response', async () => {
+    const source = new Response('ignored', { status: 201, statusText: 'Created', headers: { 'content-type': 'application/json', 'x-request-id': 'r1' } });
+    const r = new MemoryResponse(new TextEncoder().encode('{"a":1}'), source, { status: 201, statusText: 'Created' });
+    expect(r.headers).toBe(source.headers);
+    expect([r.status, r.statusText, r.ok, r.url, r.headers.get('x-request-id')]).toEqual([201, 'Created', true, '', 'r1']);
+    const c = r.clone();
+    expect(c.headers).not.toBe(source.headers);
+    expect(c.headers.get('content-type')).toBe('application/json');
+    expect(await r.json()).toEqual({ a: 1 });
+    expect(await c.text()).toBe('{"a":1}');
+    expect((await new MemoryResponse(new Uint8Array([1]), source, { status: 201 }).blob()).type).toBe('application/json');
+  });
+
+  it('the transport returns one for a custom fetch, with the status, headers and body of the original', async () => {
+    const res = await createTransport({ fetch: async () => new Response('{"id":7}', { status: 200, headers: { 'content-type': 'application/json', etag: 'v1' } }) })(new Request('http://stub.test/x'));
+    expect(res).toBeInstanceOf(MemoryResponse);
+    expect([res.status, res.headers.get('etag'), res.url]).toEqual([200, 'v1', '']);
+    expect(await res.json()).toEqual({ id: 7 });
+  });
+});
