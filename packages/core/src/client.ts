@@ -5,7 +5,7 @@ import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'ope
 import { ApiError, ConfigurationError, MalformedResponseError } from './errors.js';
 import type { Logger } from './logger.js';
 import { PlainRequest } from './plain-request.js';
-import { createTransport, requestHints, type FetchLike, type RetryOptions, type TransportOptions } from './transport.js';
+import { createTransport, type FetchLike, type RetryOptions, type TransportOptions } from './transport.js';
 
 export type { Middleware };
 
@@ -116,7 +116,8 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
     (operations || auth) &&
     ((request: Request, schemaPath: string): void | Promise<void> => {
       const operation = operations?.[`${request.method} ${schemaPath}`];
-      if (operation && operation.idempotent !== undefined) requestHints.set(request, { idempotent: operation.idempotent });
+      // A field of the request (see plain-request.ts), also on a standard Request (a per-call `Request`).
+      (request as unknown as PlainRequest).idempotent = operation?.idempotent;
       return auth?.({ request, schemaPath, operation });
     });
   let pending: string | undefined;

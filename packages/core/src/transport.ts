@@ -42,7 +42,7 @@ export interface TransportOptions {
 export interface RequestHints {
   idempotent?: boolean;
 }
-/** Hints keyed by the Request object handed to the transport. */
+/** Hints keyed by the Request object handed to the transport (the typed client marks its PlainRequests directly). */
 export const requestHints = new WeakMap<Request, RequestHints>();
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -54,7 +54,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', '
  */
 export function isRetrySafe(request: Request): boolean {
   if (request.headers.has('idempotency-key')) return true;
-  const hint = requestHints.get(request)?.idempotent;
+  // The typed client marks its PlainRequest (a standard Request has no `idempotent`).
+  const hint = (request as unknown as PlainRequest).idempotent ?? requestHints.get(request)?.idempotent;
   if (hint !== undefined) return hint;
   return IDEMPOTENT_METHODS.has(request.method);
 }
