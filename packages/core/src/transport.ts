@@ -110,6 +110,16 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const log = safeLogger(options.logger);
+  // While attempts start, an unref'd timer of the attempt timeout's duration stays pending:
+  // Node keeps its timer list for that duration, so an attempt's setTimeout and clearTimeout
+  // append to and unlink from it instead of creating and deleting the list (the costly part of
+  // a call when calls are sequential). Renewed while attempts started in its last period.
+  let started = false;
+  let keeper: ReturnType<typeof setTimeout> | undefined;
+  const keep = () => {
+    keeper = started ? keeper!.refresh() : undefined;
+    started = false;
+  };
 
   // How a PlainRequest (the typed client's request) is sent: as is to a fetch that accepts it
   // (createNodeFetch), as `fetch(url, init)` to the global fetch (no Request copy), else as one
@@ -149,6 +159,8 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       const onCallerAbort = callerSignal ? () => state.abort(callerSignal.reason) : undefined;
       if (onCallerAbort) callerSignal!.addEventListener('abort', onCallerAbort, { once: true });
       const timer = setTimeout(timeOut, attemptTimeout, state, scope, scope === 'deadline' ? deadlineMs : timeoutMs);
+      started = true;
+      if (!keeper && typeof timer === 'object') keeper = setTimeout(keep, timeoutMs).unref();
       const canRetry = attempt < maxRetries;
       let response: Response | undefined;
       let retryDelay: number | undefined;

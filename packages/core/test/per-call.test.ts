@@ -1,8 +1,62 @@
-// The per-call machinery kept cheap (issue 9): the retry hint carried on the PlainRequest, and the MemoryResponse that shares the headers of the response it read.
-import { describe, expect, it } from 'vitest';
-import { createApiClient, createTransport, isRetrySafe, requestHints, unwrap } from '@s2sdk/core';
+// The per-call machinery kept cheap (issue 9): the attempt timers, the retry hint carried
+// on the PlainRequest, and the MemoryResponse that shares the headers of the response it read.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApiClient, createTransport, isRetrySafe, requestHints, TimeoutError, unwrap } from '@s2sdk/core';
 import { MemoryResponse } from '../src/memory-response';
 import { PlainRequest } from '../src/plain-request';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('attempt timeouts', () => {
+  const hang = (input: Request, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => {
+      const signal = init?.signal ?? input.signal;
+      signal.addEventListener('abort', () => reject(signal.reason));
+    });
+  const ok = async () => new Response('{}', { headers: { 'content-type': 'application/json' } });
+  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('the full attempt timeout and the one the deadline shortens still end a hung attempt', async () => {
+    const attempt: any = await createTransport({ fetch: hang, timeoutMs: 30, retry: false })(new Request('http://stub.test/')).catch((e: unknown) => e);
+    expect(attempt).toBeInstanceOf(TimeoutError);
+    expect([attempt.scope, attempt.timeoutMs]).toEqual(['attempt', 30]);
+    const deadline: any = await createTransport({ fetch: hang, timeoutMs: 1000, deadlineMs: 40, retry: false })(new Request('http://stub.test/')).catch((e: unknown) => e);
+    expect([deadline.scope, deadline.timeoutMs]).toEqual(['deadline', 40]);
+  });
+
+  it('leaves no timer that keeps the process alive once a call is done, and none at all once idle', async () => {
+    const before = timeouts();
+    const transport = createTransport({ fetch: ok, timeoutMs: 60_000 });
+    await transport(new Request('http://stub.test/'));
+    await transport(new Request('http://stub.test/'));
+    expect(timeouts()).toBe(before);
+
+    vi.useFakeTimers();
+    const idle = createTransport({ fetch: ok, timeoutMs: 1000 });
+    await idle(new Request('http://stub.test/'));
+    // Kept for the period of the last start, then one more (no start in it): then dropped.
+    vi.advanceTimersByTime(1000);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(1000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('the timer kept while attempts are in flight is renewed for the next ones (fake timers)', async () => {
+    vi.useFakeTimers();
+    const transport = createTransport({ fetch: hang, timeoutMs: 100, retry: false });
+    const first = transport(new Request('http://stub.test/1')).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(60);
+    const second = transport(new Request('http://stub.test/2')).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(await first).toBeInstanceOf(TimeoutError);
+    await vi.advanceTimersByTimeAsync(60);
+    expect(await second).toBeInstanceOf(TimeoutError);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
 
 describe('retry hints', () => {
   it('the typed client marks its PlainRequest (no requestHints entry); the WeakMap still works for other requests', async () => {
