@@ -2,10 +2,10 @@
 // init types (unknown fields are compile errors) and typed failures.
 import createClient, { type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
-import { ApiError, ConfigurationError, MalformedResponseError, S2sdkError } from './errors.js';
+import { ApiError, ConfigurationError, MalformedResponseError } from './errors.js';
 import type { Logger } from './logger.js';
 import { PlainRequest } from './plain-request.js';
-import { createTransport, requestHints, type FetchLike, type RetryOptions, type TransportOptions } from './transport.js';
+import { createTransport, type FetchLike, type RetryOptions, type TransportOptions } from './transport.js';
 
 export type { Middleware };
 
@@ -116,7 +116,8 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
     (operations || auth) &&
     ((request: Request, schemaPath: string): void | Promise<void> => {
       const operation = operations?.[`${request.method} ${schemaPath}`];
-      if (operation && operation.idempotent !== undefined) requestHints.set(request, { idempotent: operation.idempotent });
+      // A field of the request (see plain-request.ts), also on a standard Request (a per-call `Request`).
+      (request as unknown as PlainRequest).idempotent = operation?.idempotent;
       return auth?.({ request, schemaPath, operation });
     });
   let pending: string | undefined;
@@ -172,8 +173,7 @@ export function createApiClient<Paths extends {}>(options: ApiClientOptions): Ap
 }
 
 function toTypedError(err: unknown): never {
-  if (err instanceof S2sdkError) throw err;
-  // openapi-fetch parses 2xx bodies with JSON.parse: truncated or invalid JSON lands here.
+  // Typed errors (S2sdkError) pass through. openapi-fetch parses 2xx bodies with JSON.parse: truncated or invalid JSON lands here.
   // The SyntaxError's message quotes the body, which may hold secrets: it is not kept, not even as `cause`.
   if (err instanceof SyntaxError) throw new MalformedResponseError(undefined, undefined, 'the body is not valid JSON (truncated or not JSON)');
   throw err;

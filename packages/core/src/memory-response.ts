@@ -1,7 +1,10 @@
 // A Response whose body is already in memory. `text()`, `json()`, `arrayBuffer()` and
 // `bytes()` read the bytes directly instead of going through a web stream (the slow part of
-// undici's Response on Node 20); `body` is a one-chunk stream made on demand; `clone()` shares
-// the bytes. The transport returns these so that a body is read within the attempt's timeout.
+// undici's Response on Node 20); `body` is a one-chunk stream made on demand (highWaterMark 0:
+// nothing is pulled, and the body is not "used", until someone reads); `clone()` shares
+// the bytes. The transport returns these so that a body is read within the attempt's timeout:
+// made from the response it read (`source`, else the URL), it shares that response's headers
+// (`init.headers` is then not used) and reads its URL only when asked (no copy per call).
 
 /** Marks a Response whose body is already in memory: the transport need not read it again. */
 export const BUFFERED_BODY: unique symbol = Symbol.for('s2sdk.bufferedBody') as never;
@@ -11,18 +14,22 @@ const decoder = new TextDecoder();
 export class MemoryResponse extends Response {
   readonly [BUFFERED_BODY] = true;
   readonly #bytes: Uint8Array | null;
-  readonly #url: string;
+  readonly #source: string | Response;
   #used = false;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
-  constructor(bytes: Uint8Array | null, url: string, init: ResponseInit) {
+  constructor(bytes: Uint8Array | null, source: string | Response, init: ResponseInit) {
     super(null, init);
     this.#bytes = bytes;
-    this.#url = url;
+    this.#source = source;
   }
 
   override get url(): string {
-    return this.#url;
+    return typeof this.#source === 'string' ? this.#source : this.#source.url;
+  }
+
+  override get headers(): Headers {
+    return typeof this.#source === 'string' ? super.headers : this.#source.headers;
   }
 
   override get bodyUsed(): boolean {
@@ -33,7 +40,6 @@ export class MemoryResponse extends Response {
     if (this.#stream !== undefined) return this.#stream;
     const bytes = this.#bytes;
     this.#stream = bytes === null ? null : new ReadableStream<Uint8Array<ArrayBuffer>>({
-      // highWaterMark 0: nothing is pulled (and the body is not "used") until someone reads.
       pull: (controller) => {
         this.#take();
         if (bytes.byteLength) controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
@@ -84,6 +90,6 @@ export class MemoryResponse extends Response {
 
   override clone(): Response {
     if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new MemoryResponse(this.#bytes, this.#url, { status: this.status, statusText: this.statusText, headers: this.headers });
+    return new MemoryResponse(this.#bytes, this.url, { status: this.status, statusText: this.statusText, headers: this.headers });
   }
 }

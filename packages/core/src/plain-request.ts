@@ -4,6 +4,9 @@
 // copy, no clone to make a request re-sendable. The transport hands it to the global fetch as
 // `fetch(url, init)` and createNodeFetch() writes it straight to its keep-alive agent.
 // Middleware sees the usual surface: method, url, headers (a Headers), signal, clone(), text()…
+// `idempotent` is the operation's `x-idempotent` mark, set by the typed client for the
+// transport's retry rules (a field: a `requestHints` WeakMap entry per call is costly to set and
+// to collect).
 
 /** Marks a {@link PlainRequest} (a symbol shared across bundles: `@s2sdk/core` and `@s2sdk/core/node`). */
 export const PLAIN_REQUEST: unique symbol = Symbol.for('s2sdk.plainRequest') as never;
@@ -21,6 +24,7 @@ export class PlainRequest {
   readonly redirect: RequestRedirect;
   /** The serialized body as given (null when none). */
   readonly rawBody: PlainBody | null;
+  declare idempotent: boolean | undefined;
   #used = false;
   /** The other fields of the init (credentials, cache, keepalive…): they go to the fetch too. */
   #extra: Record<string, unknown> | undefined;

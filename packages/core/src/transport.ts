@@ -42,7 +42,7 @@ export interface TransportOptions {
 export interface RequestHints {
   idempotent?: boolean;
 }
-/** Hints keyed by the Request object handed to the transport. */
+/** Hints keyed by the Request object handed to the transport (the typed client marks its PlainRequests directly). */
 export const requestHints = new WeakMap<Request, RequestHints>();
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -54,7 +54,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', '
  */
 export function isRetrySafe(request: Request): boolean {
   if (request.headers.has('idempotency-key')) return true;
-  const hint = requestHints.get(request)?.idempotent;
+  // The typed client marks its PlainRequest (a standard Request has no `idempotent`).
+  const hint = (request as unknown as PlainRequest).idempotent ?? requestHints.get(request)?.idempotent;
   if (hint !== undefined) return hint;
   return IDEMPOTENT_METHODS.has(request.method);
 }
@@ -69,7 +70,7 @@ const LARGE_BODY_TYPE = /^(multipart\/|application\/octet-stream)/i;
 async function readBody(response: Response): Promise<Response> {
   if ((response as unknown as Record<symbol, unknown>)[BUFFERED_BODY] || response.body === null) return response;
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return new MemoryResponse(bytes, response.url, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new MemoryResponse(bytes, response, { status: response.status, statusText: response.statusText });
 }
 
 /** True for a failure that proves the request never reached the server (connection refused, DNS failure). */
@@ -109,6 +110,16 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const log = safeLogger(options.logger);
+  // While attempts start, an unref'd timer of the attempt timeout's duration stays pending:
+  // Node keeps its timer list for that duration, so an attempt's setTimeout and clearTimeout
+  // append to and unlink from it instead of creating and deleting the list (the costly part of
+  // a call when calls are sequential). Renewed while attempts started in its last period.
+  let started = false;
+  let keeper: ReturnType<typeof setTimeout> | undefined;
+  const keep = () => {
+    keeper = started ? keeper!.refresh() : undefined;
+    started = false;
+  };
 
   // How a PlainRequest (the typed client's request) is sent: as is to a fetch that accepts it
   // (createNodeFetch), as `fetch(url, init)` to the global fetch (no Request copy), else as one
@@ -126,8 +137,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     // A PlainRequest has no signal unless the caller gave one: then no listener is needed.
     const callerSignal: AbortSignal | null = request.signal;
     if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
-    const started = now();
-    const deadlineAt = started + deadlineMs;
+    const deadlineAt = now() + deadlineMs;
     const retrySafe = maxRetries > 0 && isRetrySafe(request);
     const hasBody = plain ? plain.rawBody !== null : request.body !== null;
     // A body can be read once: keep a pristine copy only when the request may be sent again —
@@ -149,6 +159,8 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       const onCallerAbort = callerSignal ? () => state.abort(callerSignal.reason) : undefined;
       if (onCallerAbort) callerSignal!.addEventListener('abort', onCallerAbort, { once: true });
       const timer = setTimeout(timeOut, attemptTimeout, state, scope, scope === 'deadline' ? deadlineMs : timeoutMs);
+      started = true;
+      if (!keeper && typeof timer === 'object') keeper = setTimeout(keep, timeoutMs).unref();
       const canRetry = attempt < maxRetries;
       let response: Response | undefined;
       let retryDelay: number | undefined;
