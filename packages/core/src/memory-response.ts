@@ -3,22 +3,29 @@
 // undici's Response on Node 20); `body` is a one-chunk stream made on demand (highWaterMark 0:
 // nothing is pulled, and the body is not "used", until someone reads); `clone()` shares
 // the bytes. The transport returns these so that a body is read within the attempt's timeout:
-// made from the response it read (`source`, else the URL), it shares that response's headers
-// (`init.headers` is then not used) and reads its URL only when asked (no copy per call).
+// made from the response it read (`source`: a Response, or createNodeFetch's `{ url, headers }`;
+// else the URL), it shares that source's headers (`init.headers` is then not used) and reads its
+// URL only when asked (no copy per call).
 
 /** Marks a Response whose body is already in memory: the transport need not read it again. */
 export const BUFFERED_BODY: unique symbol = Symbol.for('s2sdk.bufferedBody') as never;
 
 const decoder = new TextDecoder();
 
+/** What a MemoryResponse takes its URL and headers from (a Response is one). */
+export interface ResponseSource {
+  readonly url: string;
+  readonly headers: Headers;
+}
+
 export class MemoryResponse extends Response {
   readonly [BUFFERED_BODY] = true;
   readonly #bytes: Uint8Array | null;
-  readonly #source: string | Response;
+  readonly #source: string | ResponseSource;
   #used = false;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
-  constructor(bytes: Uint8Array | null, source: string | Response, init: ResponseInit) {
+  constructor(bytes: Uint8Array | null, source: string | ResponseSource, init: ResponseInit) {
     super(null, init);
     this.#bytes = bytes;
     this.#source = source;

@@ -6,6 +6,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { MemoryResponse } from './memory-response.js';
+import { RawHeaders } from './raw-headers.js';
 import { ACCEPTS_PLAIN, isPlainRequest, type PlainRequest } from './plain-request.js';
 import type { FetchLike } from './transport.js';
 
@@ -130,13 +131,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   }
 
   async function toResponse(res: http.IncomingMessage, status: number, url: URL, method: string): Promise<Response> {
-    const raw = res.rawHeaders;
-    const headers: [string, string][] = [];
+    let raw: readonly string[] = res.rawHeaders;
     let encoding: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const k = raw[i]!;
       if (k.length === 16 && k.toLowerCase() === 'content-encoding') encoding = raw[i + 1]!.trim().toLowerCase();
-      headers.push([k, raw[i + 1]!]);
     }
     const nullBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
     let stream: Readable = res;
@@ -145,10 +144,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
       if (decoder) {
         stream = res.pipe(decoder);
         res.once('error', (e) => decoder.destroy(e));
-        for (let i = headers.length - 1; i >= 0; i--) {
-          const k = headers[i]![0].toLowerCase();
-          if (k === 'content-encoding' || k === 'content-length') headers.splice(i, 1);
-        }
+        // The decoded body has neither the encoding nor the encoded length.
+        raw = raw.filter((_, i, all) => {
+          const k = all[i - (i % 2)]!.toLowerCase();
+          return k !== 'content-encoding' && k !== 'content-length';
+        });
       }
     }
     let payload: Buffer | null = null;
@@ -163,7 +163,8 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     } else {
       res.resume();
     }
-    return new MemoryResponse(payload, url.href, { status, statusText: res.statusMessage ?? '', headers });
+    // The headers are the raw pairs, made a standard Headers only when used beyond get/has (raw-headers.ts).
+    return new MemoryResponse(payload, { url: url.href, headers: new RawHeaders(raw) }, { status, statusText: res.statusMessage ?? '' });
   }
 
   return Object.assign(nodeFetch as FetchLike, {

@@ -46,7 +46,35 @@ describe('createNodeFetch', () => {
       res.end(body);
     });
     const f = createNodeFetch();
-    expect(await (await f(new Request(s.url))).json()).toEqual({ zipped: true });
+    const res = await f(new Request(s.url));
+    // The decoded body has neither the encoding nor the encoded length (read through get/has and through iteration).
+    expect([res.headers.get('content-encoding'), res.headers.has('content-length')]).toEqual([null, false]);
+    expect([...res.headers.keys()]).not.toContain('content-encoding');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ zipped: true });
+    f.close();
+  });
+
+  it('returns the response headers as a standard Headers: repeated names, set-cookie, iteration, changes, copies', async () => {
+    const s = await serve((_req, res) => {
+      res.setHeader('X-Multi', ['a', 'b']);
+      res.setHeader('Set-Cookie', ['s=1; Path=/', 't=2']);
+      res.setHeader('X-Pad', '  padded  ');
+      sendJson(res, 200, {});
+    });
+    const f = createNodeFetch();
+    const res = await f(new Request(s.url));
+    expect(res.headers).toBeInstanceOf(Headers);
+    expect(res.headers.get('x-multi')).toBe('a, b');
+    expect(res.headers.get('X-MULTI')).toBe('a, b');
+    expect(res.headers.get('x-pad')).toBe('padded');
+    expect(res.headers.has('Set-Cookie')).toBe(true);
+    expect(res.headers.get('x-missing')).toBeNull();
+    expect(res.headers.getSetCookie()).toEqual(['s=1; Path=/', 't=2']);
+    expect(Object.fromEntries(new Headers(res.headers))).toMatchObject({ 'x-multi': 'a, b', 'x-pad': 'padded', 'content-type': 'application/json' });
+    res.headers.set('x-multi', 'c');
+    expect(res.headers.get('x-multi')).toBe('c');
+    expect(await res.clone().json()).toEqual({});
     f.close();
   });
 
