@@ -25,20 +25,18 @@ export class RawHeaders extends Headers {
     for (let i = 0; i < raw.length; i += 2) super.append(raw[i]!, raw[i + 1]!);
   }
 
-  /** The lower-case name when it can be compared as is, else undefined (the standard path decides: it may throw). */
-  #name(name: string): string | undefined {
-    if (this.#raw === undefined || typeof name !== 'string') return undefined;
-    const lower = name.toLowerCase();
-    return TOKEN.test(lower) ? lower : undefined;
-  }
-
-  override get(name: string): string | null {
-    const lower = this.#name(name);
-    if (lower === undefined) {
+  /**
+   * The value a standard Headers filled from the pairs gives for `name` (null when absent), read
+   * from the pairs; undefined when the standard path must answer: the Headers is filled already,
+   * or the name is not a plain token (the standard path may reject it: then it is filled first).
+   */
+  #lookup(name: string): string | null | undefined {
+    const raw = this.#raw;
+    const lower = typeof name === 'string' ? name.toLowerCase() : '';
+    if (raw === undefined || !TOKEN.test(lower)) {
       this.#fill();
-      return super.get(name);
+      return undefined;
     }
-    const raw = this.#raw!;
     let value: string | null = null;
     for (let i = 0; i < raw.length; i += 2) {
       const k = raw[i]!;
@@ -50,15 +48,14 @@ export class RawHeaders extends Headers {
     return value;
   }
 
+  override get(name: string): string | null {
+    const value = this.#lookup(name);
+    return value === undefined ? super.get(name) : value;
+  }
+
   override has(name: string): boolean {
-    const lower = this.#name(name);
-    if (lower === undefined) {
-      this.#fill();
-      return super.has(name);
-    }
-    const raw = this.#raw!;
-    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === lower.length && raw[i]!.toLowerCase() === lower) return true;
-    return false;
+    const value = this.#lookup(name);
+    return value === undefined ? super.has(name) : value !== null;
   }
 
   override set(name: string, value: string): void {
