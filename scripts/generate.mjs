@@ -167,7 +167,8 @@ const asyncJobs = asyncTargets.map((p) => generateAsyncapi(p, cli.args));
 asyncJobs.forEach((j) => j.catch(() => undefined)); // awaited below; not an unhandled rejection meanwhile
 for (const p of targets) if (p.openapi) await generateOpenapi(p);
 // This thread's work is done: while the child runs, the out-of-date bundles for the next run,
-// esbuild on one thread (the child keeps the other core). A failed build only warns.
+// esbuild on one thread (the child keeps the other core; all threads if this run already built
+// the light CLI, which started esbuild). A failed build only warns.
 const builds = (async () => {
   for (const name of stale) {
     try {

@@ -49,7 +49,7 @@ export function runCommonJs(file, cacheFile = `${file}.v8cache`) {
   return module.exports;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const file = process.argv[2];
   if (!file) {
     process.stderr.write('usage: node scripts/lib/code-cache.mjs <file.cjs> [args…]\n');

@@ -98,7 +98,8 @@ export function cachedBundle(root, name, dir = defaultCacheDir(root)) {
 
 /**
  * Builds the named bundle into `dir` and returns its path. `threads: 1` runs esbuild on one
- * thread (a build next to a running generator leaves it the other core).
+ * thread (a build next to a running generator leaves it the other core) when this is the
+ * process's first esbuild build: the thread count is fixed when esbuild's service starts.
  */
 export async function buildBundle(root, name, dir = defaultCacheDir(root), { threads } = {}) {
   const recipe = RECIPES[name];
@@ -151,7 +152,9 @@ export async function buildBundle(root, name, dir = defaultCacheDir(root), { thr
   const tmp = (f) => join(dir, `${f}.${process.pid}.tmp`);
   writeFileSync(tmp(file), contents);
   renameSync(tmp(file), join(dir, file));
-  const manifest = { esbuild: esbuildVersion(root), recipe, inputs, bundle: file, bundleFile: fingerprint(dir, file) };
+  // The bundle's own record, from the bytes just written (not read and hashed again).
+  const bundleFile = { hash: bundleHash, size: contents.length, mtimeMs: statSync(join(dir, file)).mtimeMs };
+  const manifest = { esbuild: esbuildVersion(root), recipe, inputs, bundle: file, bundleFile };
   writeFileSync(tmp(`${name}.json`), JSON.stringify(manifest, null, 2) + '\n');
   renameSync(tmp(`${name}.json`), join(dir, `${name}.json`));
   removeStaleBundles(dir);
@@ -209,7 +212,7 @@ export function loadOpenapiTypescript(root, dir = defaultCacheDir(root)) {
 
 // `node scripts/lib/tool-bundles.mjs` (the root `postinstall`): builds the full bundles that are
 // not current. It never fails an install: a bundle it could not build is only a slower generate.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   for (const name of FULL_BUNDLES) {
     try {
