@@ -1,8 +1,9 @@
 // scripts/lib/code-cache.mjs: runs a CommonJS file as the main program with a V8 code cache
 // next to it, written only after a run that ends with exit code 0, and ignored (then replaced)
-// when V8 rejects it.
+// when V8 rejects it or the file's content changed (hashed only when its stat changed).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,39 @@ describe('code-cache.mjs', () => {
     expect(edited.status).toBe(0);
     expect(JSON.parse(edited.stdout).joined).toBe(join('c', 'd'));
     expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('c', 'd')); // with the cache it wrote
+  });
+
+  it('trusts an unchanged stat without hashing the file, and checks the content once the stat changed', () => {
+    const file = program();
+    expect(run(file, '0').status).toBe(0);
+    const sha = createHash('sha256').update(PROGRAM.replace(/^#!.*/, '')).digest();
+    const cache = readFileSync(`${file}.v8cache`);
+    expect(cache.subarray(0, 32).equals(sha)).toBe(true);
+    // A wrong digest under the same stat is not noticed: the file is not hashed, the cache is used as is.
+    const forged = Buffer.from(cache);
+    forged[0] ^= 0xff;
+    writeFileSync(`${file}.v8cache`, forged);
+    expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('a', 'b'));
+    expect(readFileSync(`${file}.v8cache`).equals(forged)).toBe(true);
+
+    // Another mtime: the content is hashed, the forged digest does not match, the cache is made again.
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(file, later, later);
+    expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('a', 'b'));
+    const remade = readFileSync(`${file}.v8cache`);
+    expect(remade.subarray(0, 32).equals(sha)).toBe(true);
+    expect(remade.subarray(32, 64).equals(forged.subarray(32, 64))).toBe(false);
+
+    // Another mtime, the same content: the cache is used and its stat brought up to date.
+    const later2 = new Date(Date.now() + 120_000);
+    utimesSync(file, later2, later2);
+    expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('a', 'b'));
+    const restamped = readFileSync(`${file}.v8cache`);
+    expect(restamped.subarray(0, 32).equals(sha)).toBe(true);
+    expect(restamped.subarray(32, 64).equals(remade.subarray(32, 64))).toBe(false);
+    const again = run(file, '0');
+    expect(JSON.parse(again.stdout).joined).toBe(join('a', 'b'));
+    expect(readFileSync(`${file}.v8cache`).equals(restamped)).toBe(true); // accepted: not written again
   });
 
   it('runCommonJs returns the module.exports of a file (in this process)', () => {

@@ -86,6 +86,9 @@ describe('the full AsyncAPI CLI bundle (npm dependencies included, run with a co
     const full = await buildBundle(root, 'asyncapi-cli', cache);
     const manifest = JSON.parse(readFileSync(join(cache, 'asyncapi-cli.json'), 'utf8')) as { inputs: Record<string, unknown> };
     expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['packages/asyncapi-codegen/src/cli.ts', expect.stringMatching(/node_modules\/@asyncapi\/parser\//)]));
+    // Spectral's check of the (fixed) ruleset definition is the one thing the bundle leaves out.
+    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining([expect.stringMatching(/node_modules\/@stoplight\/spectral-core\/dist\/ruleset\/validation\/assertions\.js$/)]));
+    expect(readFileSync(full, 'utf8')).toMatch(/exports\d*\.assertValidRuleset = function assertValidRuleset\d*\(\) \{\s*\}/);
     const after = await asyncapiGenerator(root, cache);
     expect(after.stale).toBeUndefined();
     expect(after.args).toEqual([join(repoRoot, 'scripts/lib/code-cache.mjs'), full]);
