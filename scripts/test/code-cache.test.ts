@@ -75,24 +75,24 @@ describe('code-cache.mjs', () => {
     expect(cache.subarray(0, 32).equals(sha)).toBe(true);
     // A wrong digest under the same stat is not noticed: the file is not hashed, the cache is used as is.
     const forged = Buffer.from(cache);
-    forged[0] ^= 0xff;
+    forged[0] = forged[0]! ^ 0xff;
     writeFileSync(`${file}.v8cache`, forged);
     expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('a', 'b'));
     expect(readFileSync(`${file}.v8cache`).equals(forged)).toBe(true);
 
+    /** Moves the file's mtime ahead (its content unchanged), runs it, returns the cache after the run. */
+    const retimedRun = (aheadMs: number): Buffer => {
+      const t = new Date(Date.now() + aheadMs);
+      utimesSync(file, t, t);
+      expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('a', 'b'));
+      return readFileSync(`${file}.v8cache`);
+    };
     // Another mtime: the content is hashed, the forged digest does not match, the cache is made again.
-    const later = new Date(Date.now() + 60_000);
-    utimesSync(file, later, later);
-    expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('a', 'b'));
-    const remade = readFileSync(`${file}.v8cache`);
+    const remade = retimedRun(60_000);
     expect(remade.subarray(0, 32).equals(sha)).toBe(true);
     expect(remade.subarray(32, 64).equals(forged.subarray(32, 64))).toBe(false);
-
     // Another mtime, the same content: the cache is used and its stat brought up to date.
-    const later2 = new Date(Date.now() + 120_000);
-    utimesSync(file, later2, later2);
-    expect(JSON.parse(run(file, '0').stdout).joined).toBe(join('a', 'b'));
-    const restamped = readFileSync(`${file}.v8cache`);
+    const restamped = retimedRun(120_000);
     expect(restamped.subarray(0, 32).equals(sha)).toBe(true);
     expect(restamped.subarray(32, 64).equals(remade.subarray(32, 64))).toBe(false);
     const again = run(file, '0');
