@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { asyncapiGenerator, buildBundle, bundle, cachedBundle, loadOpenapiTypescript } from '../lib/tool-bundles.mjs';
+import { asyncapiGenerator, buildBundle, bundle, cachedBundle, loadOpenapiTypescript, trustedRuleset } from '../lib/tool-bundles.mjs';
 import { repoRoot } from '../lib/workspace.mjs';
 
 function copyOfTheSources(): string {
@@ -115,6 +115,12 @@ describe('the full AsyncAPI CLI bundle (npm dependencies included, run with a co
     expect(viaFull.status).toBe(1);
     expect(viaFull.stderr).toMatch(/"info" property must have required property "title"/);
     expect(viaFull.stderr).toBe(viaLight.stderr);
+  });
+
+  it("makes a build fail when Spectral's ruleset assertions are not among its inputs (the skip cannot silently vanish)", async () => {
+    const { build } = await import('esbuild');
+    const result = await build({ stdin: { contents: "require('node:path');", loader: 'js' }, bundle: true, platform: 'node', write: false, logLevel: 'silent', plugins: [trustedRuleset] });
+    expect(result.errors.map((e) => e.text)).toEqual([expect.stringMatching(/^trustRuleset: .*assertions\.js is not among the inputs$/)]);
   });
 
   it('is out of date once a dependency it bundles changes', async () => {
