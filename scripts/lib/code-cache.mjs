@@ -12,7 +12,8 @@
 // when the cache was made: while all four are unchanged the file is not hashed again (as git's
 // index and make trust a file's stat; hashing a bundle of 11 MB takes 30 ms). Any change to them
 // and the SHA-256 decides. (Only a rewrite of the same size within one tick of the kernel's file
-// clock would go unseen; the bundles this runs are named by their content and never rewritten.) The worst case is the uncached speed.
+// clock would go unseen; the bundles this runs are named by their content and never rewritten.)
+// The worst case is the uncached speed.
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -42,13 +43,12 @@ export function runCommonJs(file, cacheFile = `${file}.v8cache`) {
   } catch {
     // none yet
   }
-  digest ??= sha256(source);
   // No `import()` in the file: Node 20 loses a script's dynamic-import hook once the script comes
   // from a code cache (and the main-context loader is experimental). esbuild's CommonJS bundles
   // `require` everything they bundle; an `import()` fails with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING.
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (write || script.cachedDataRejected) {
-    const header = Buffer.concat([digest, stamp]);
+    const header = Buffer.concat([digest ?? sha256(source), stamp]);
     process.once('exit', (code) => {
       if (code !== 0) return;
       try {
